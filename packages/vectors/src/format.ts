@@ -1,0 +1,56 @@
+// The Wycheproof-style shape every file under test-vectors/ has (see
+// test-vectors/schema/common.schema.json). Byte values are lowercase hex strings.
+
+export type Result = 'valid' | 'invalid';
+
+export interface TestCase {
+  /** Unique within the file, from 1, in order. */
+  tcId: number;
+  comment: string;
+  /** Names of `notes` entries that describe why this case exists. */
+  flags: string[];
+  result: Result;
+  /** Registry error code (protocol/registries/errors.json) when result is invalid. */
+  error?: string;
+  [field: string]: unknown;
+}
+
+export interface TestGroup<T extends TestCase = TestCase> {
+  type: string;
+  [param: string]: unknown;
+  tests: T[];
+}
+
+export interface VectorFile<T extends TestCase = TestCase> {
+  /** Relative path of the JSON Schema that describes this file. */
+  $schema: string;
+  algorithm: string;
+  /** Spec chapter the vectors exercise. */
+  spec: string;
+  numberOfTests: number;
+  header: string[];
+  notes: Record<string, string>;
+  testGroups: TestGroup<T>[];
+}
+
+/** One directory of test-vectors/: how to generate its files and how to check them. */
+export interface Suite {
+  /** Directory name under test-vectors/. */
+  readonly name: string;
+  /** Generates every file of the suite: file name → JSON value. Deterministic. */
+  generate(): Record<string, unknown>;
+  /**
+   * Runs this implementation over one generated file and returns one line per
+   * failing case (empty when every case behaves as the file says).
+   */
+  check(fileName: string, content: unknown): string[];
+}
+
+/** Numbers tcIds 1..n across groups and fills numberOfTests. */
+export function finaliseFile<T extends TestCase>(
+  file: Omit<VectorFile<T>, 'numberOfTests'>,
+): VectorFile<T> {
+  let tcId = 0;
+  for (const group of file.testGroups) for (const test of group.tests) test.tcId = ++tcId;
+  return { ...file, numberOfTests: tcId };
+}

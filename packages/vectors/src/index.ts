@@ -1,0 +1,2 @@
+export * from './format.js';
+export { SUITES } from './suites.js';
