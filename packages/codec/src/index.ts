@@ -2,11 +2,9 @@ export {
   assembleEnvelope,
   type DecodedEnvelope,
   decodeEnvelope,
+  ENVELOPE_PROFILE,
   envelopeIdOf,
   PROTECTED_HEADER,
-  SIGNATURE_SIZE,
-  type Signature,
-  type SignedBytes,
   signedBytesFor,
 } from './envelope.js';
 export {
@@ -26,6 +24,7 @@ export {
 } from './lib/bytes.js';
 export { type CborValue, decodeScanned, encodeCbor } from './lib/cbor.js';
 export { firstInvalidUtf8, ProfileReader, scanProfile } from './lib/scan.js';
+export { type Sha256Backend, sha256, sha256Backends } from './lib/sha256.js';
 export {
   type ChannelId,
   type EnvelopeFields,
@@ -46,3 +45,15 @@ export {
   LIMITS,
   PRECEDENCE,
 } from './registry.generated.js';
+export {
+  assembleSign1,
+  bstrHead,
+  readSign1,
+  SIGNATURE_SIZE,
+  type Sign1Layout,
+  type Sign1Profile,
+  type Signature,
+  type SignedBytes,
+  sign1Profile,
+  sigStructure,
+} from './sign1.js';

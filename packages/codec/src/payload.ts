@@ -86,7 +86,7 @@ function asBytes(value: unknown, field: string, size?: number): Uint8Array {
   if (size !== undefined && value.length !== size) {
     reject('FIELD_SIZE', field, `must be ${size} bytes, got ${value.length}`);
   }
-  return copyBytes(value);
+  return value;
 }
 
 function asRecipients(value: unknown): PublicKey[] {
@@ -168,9 +168,19 @@ function readField(key: number, value: unknown, out: Partial<MutableFields>): vo
 
 /**
  * Parses and checks payload bytes in the spec's order: profile scan, map, each
- * entry in key order, required fields, cross-field rules. Returns frozen fields.
+ * entry in key order, required fields, cross-field rules. Returns frozen fields
+ * whose byte arrays view a private copy of `payload`.
  */
 export function parsePayload(payload: Uint8Array): EnvelopeFields {
+  if (!(payload instanceof Uint8Array)) throw new TypeError('payload must be a Uint8Array');
+  return parseOwnedPayload(copyBytes(payload));
+}
+
+/**
+ * parsePayload for bytes nobody else holds: the returned byte fields are views into
+ * `payload` (the decoder returns subarrays), so the caller must never reuse it.
+ */
+export function parseOwnedPayload(payload: Uint8Array): EnvelopeFields {
   scanProfile(payload);
   if (payload[0]! >> 5 !== MAJOR_MAP)
     throw new HotlineError('PAYLOAD_NOT_MAP', 'payload must be a map');
