@@ -1,4 +1,21 @@
 export {
+  assembleCheckpoint,
+  CHECKPOINT_PROFILE,
+  CHECKPOINT_TYP,
+  type CheckpointFields,
+  checkpointSignedBytes,
+  type DecodedCheckpoint,
+  decodeCheckpoint,
+  decodeReceipt,
+  encodeCheckpointPayload,
+  encodeReceipt,
+  MAX_CHECKPOINT_BYTES,
+  MAX_PROOF_HASHES,
+  MAX_RECEIPT_BYTES,
+  type MerkleRoot,
+  type Receipt,
+} from './checkpoint.js';
+export {
   assembleEnvelope,
   type DecodedEnvelope,
   decodeEnvelope,

@@ -76,5 +76,7 @@ export function encodeCbor(value: CborValue): Uint8Array {
 
 /** Decodes bytes that `scanProfile` has already accepted. Never call on unscanned input. */
 export function decodeScanned(bytes: Uint8Array): unknown {
-  return decoder.decode(bytes);
+  // A throwaway view over the same memory: cbor-x caches a `dataView` property on the
+  // array it decodes, which must not land on the caller's (or a returned) array.
+  return decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
