@@ -1,7 +1,8 @@
 // RFC 9162 §2.1 hashing with domain separation: a leaf hash can never be taken
 // for an interior node hash (second-preimage resistance of the tree).
 
-import { sha256 } from '@noble/hashes/sha2.js';
+// SHA-256 from the codec: node:crypto where the host has it, else @noble/hashes.
+import { sha256 } from '@hotline/codec';
 
 /** Every hash in the log is SHA-256: 32 bytes. */
 export const MERKLE_HASH_SIZE = 32;
