@@ -49,7 +49,7 @@ export function generate() {
     '',
     `export const COSE_SIGN1_TAG = ${header.coseTag};`,
     `export const HEADER_ALG_LABEL = ${header.protected[0].label};`,
-    `export const HEADER_ALG_EDDSA = ${header.protected[0].value};`,
+    `export const HEADER_ALG_ED25519 = ${header.protected[0].value};`,
     `export const HEADER_TYP_LABEL = ${header.protected[1].label};`,
     `export const HEADER_TYP = ${JSON.stringify(header.protected[1].value)};`,
     `export const PROTECTED_HEADER_HEX = ${JSON.stringify(header.protectedHex)};`,

@@ -23,7 +23,7 @@ import {
 /** The envelope's COSE_Sign1 profile: typ names protocol and version. */
 export const ENVELOPE_PROFILE = sign1Profile(HEADER_TYP, LIMITS.MAX_ENVELOPE_BYTES);
 
-/** The only protected header an envelope may carry: {1: -8, 16: typ}, canonical. */
+/** The only protected header an envelope may carry: {1: -19, 16: typ}, canonical. */
 export const PROTECTED_HEADER: Uint8Array = ENVELOPE_PROFILE.protectedHeader;
 
 /** An envelope whose profile is valid. Its signature has NOT been checked. */

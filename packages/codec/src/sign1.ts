@@ -1,5 +1,5 @@
 // COSE_Sign1 (RFC 9052 §4.2) as Hotline profiles it. Everything Hotline signs is a
-// tagged COSE_Sign1 whose protected header is exactly {1: -8, 16: typ}; the typ
+// tagged COSE_Sign1 whose protected header is exactly {1: -19, 16: typ}; the typ
 // names the object and version (envelope, checkpoint …), so a signature made for
 // one kind of object can never verify as another.
 
@@ -16,7 +16,7 @@ import {
 } from './lib/scan.js';
 import {
   COSE_SIGN1_TAG,
-  HEADER_ALG_EDDSA,
+  HEADER_ALG_ED25519,
   HEADER_ALG_LABEL,
   HEADER_TYP_LABEL,
   LIMITS,
@@ -31,7 +31,7 @@ export const SIGNATURE_SIZE = 64;
 /** One kind of signed object: its protected header and its size limit. */
 export interface Sign1Profile {
   readonly typ: string;
-  /** Canonical encoding of {1: -8, 16: typ}. */
+  /** Canonical encoding of {1: -19, 16: typ}. */
   readonly protectedHeader: Uint8Array;
   readonly maxBytes: number;
   /** Precomputed Sig_structure bytes before the payload's head. */
@@ -57,7 +57,7 @@ export function bstrHead(length: number): Uint8Array {
 export function sign1Profile(typ: string, maxBytes: number): Sign1Profile {
   const protectedHeader = encodeCbor(
     new Map<number, string | number>([
-      [HEADER_ALG_LABEL, HEADER_ALG_EDDSA],
+      [HEADER_ALG_LABEL, HEADER_ALG_ED25519],
       [HEADER_TYP_LABEL, typ],
     ]),
   );
@@ -117,7 +117,7 @@ function rejectProtectedHeader(header: Uint8Array): never {
   }
   if (!map.has(HEADER_ALG_LABEL)) throw new HotlineError('HEADER_LABEL_MISSING', 'no alg');
   if (!map.has(HEADER_TYP_LABEL)) throw new HotlineError('HEADER_LABEL_MISSING', 'no typ');
-  if (map.get(HEADER_ALG_LABEL) !== HEADER_ALG_EDDSA) {
+  if (map.get(HEADER_ALG_LABEL) !== HEADER_ALG_ED25519) {
     throw new HotlineError('HEADER_ALG_UNSUPPORTED', `alg ${String(map.get(HEADER_ALG_LABEL))}`);
   }
   // Exactly these two labels, alg right, and the scan proved the map canonical:

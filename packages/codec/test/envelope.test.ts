@@ -59,7 +59,7 @@ describe('decodeEnvelope: valid envelopes', () => {
     expect(PROTECTED_HEADER).to.deep.equal(HAND_PROTECTED);
     expect(PROTECTED_HEADER).to.deep.equal(
       h(
-        'a2 01 27 10 7828 6170706c69636174696f6e2f686f746c696e652d656e76656c6f70652b63626f723b20763d302e31',
+        'a2 01 32 10 7828 6170706c69636174696f6e2f686f746c696e652d656e76656c6f70652b63626f723b20763d302e31',
       ),
     );
   });
@@ -277,7 +277,7 @@ const envelopeCases: EnvelopeCase[] = [
   },
   {
     name: 'protected header is an array',
-    bytes: () => withProtected(array(uint(1), nint(-8))),
+    bytes: () => withProtected(array(uint(1), nint(-19))),
     code: 'HEADER_MALFORMED',
   },
   {
@@ -287,12 +287,13 @@ const envelopeCases: EnvelopeCase[] = [
   },
   {
     name: 'protected header with an extra label 4 (kid)',
-    bytes: () => withProtected(map([uint(1), nint(-8)], [uint(4), bstr(h('01'))], [uint(16), TYP])),
+    bytes: () =>
+      withProtected(map([uint(1), nint(-19)], [uint(4), bstr(h('01'))], [uint(16), TYP])),
     code: 'HEADER_LABEL_UNKNOWN',
   },
   {
     name: 'protected header with label 3 (content type) instead of typ',
-    bytes: () => withProtected(map([uint(1), nint(-8)], [uint(3), TYP])),
+    bytes: () => withProtected(map([uint(1), nint(-19)], [uint(3), TYP])),
     code: 'HEADER_LABEL_UNKNOWN',
   },
   {
@@ -302,7 +303,7 @@ const envelopeCases: EnvelopeCase[] = [
   },
   {
     name: 'protected header without typ',
-    bytes: () => withProtected(map([uint(1), nint(-8)])),
+    bytes: () => withProtected(map([uint(1), nint(-19)])),
     code: 'HEADER_LABEL_MISSING',
   },
   {
@@ -325,13 +326,13 @@ const envelopeCases: EnvelopeCase[] = [
     name: 'typ of another version',
     bytes: () =>
       withProtected(
-        map([uint(1), nint(-8)], [uint(16), tstr('application/hotline-envelope+cbor; v=0.2')]),
+        map([uint(1), nint(-19)], [uint(16), tstr('application/hotline-envelope+cbor; v=0.2')]),
       ),
     code: 'HEADER_TYPE_MISMATCH',
   },
   {
     name: 'typ as a CoAP content-format number',
-    bytes: () => withProtected(map([uint(1), nint(-8)], [uint(16), uint(18)])),
+    bytes: () => withProtected(map([uint(1), nint(-19)], [uint(16), uint(18)])),
     code: 'HEADER_TYPE_MISMATCH',
   },
   {

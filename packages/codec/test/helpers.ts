@@ -57,8 +57,8 @@ export const map = (...entries: [Uint8Array, Uint8Array][]): Uint8Array =>
   cat(head(5, entries.length), ...entries.flat());
 export const tag = (n: number, item: Uint8Array): Uint8Array => cat(head(6, n), item);
 
-/** The protected header written out by hand from the registry: {1: -8, 16: typ}. */
-export const HAND_PROTECTED = map([uint(1), nint(-8)], [uint(16), tstr(HEADER_TYP)]);
+/** The protected header written out by hand from the registry: {1: -19, 16: typ}. */
+export const HAND_PROTECTED = map([uint(1), nint(-19)], [uint(16), tstr(HEADER_TYP)]);
 
 export interface RawEnvelopeParts {
   protected?: Uint8Array;

@@ -289,7 +289,7 @@ function checkpointGroups(): CheckpointGroup<CheckpointTest>[] {
   );
   const otherTyp = CHECKPOINT_TYP.replace('v=0.1', 'v=0.2');
   const otherHeader = map([
-    [uint(1), nint(-8)],
+    [uint(1), nint(-19)],
     [uint(16), tstr(otherTyp)],
   ]);
   const bigRoot = sha256(utf8.encode('hotline test root'));

@@ -246,7 +246,7 @@ function headerEnvelope(protectedBytes: Uint8Array, payload: Uint8Array = BASE_P
 
 const ALG = uint(1);
 const TYP = uint(16);
-const EDDSA = nint(-8);
+const EDDSA = nint(-19);
 const TYP_VALUE = tstr(HEADER_TYP);
 const STANDARD_HEADER = map([
   [ALG, EDDSA],
@@ -554,11 +554,11 @@ function invalidCases(): InvalidCase[] {
   );
   bad(
     'CBOR_NON_SHORTEST',
-    'alg -8 in a two-byte head (38 07)',
+    'alg -19 in a two-byte head (38 12)',
     ['NonShortest', ...inHeader],
     headerEnvelope(
       map([
-        [ALG, hex('3807')],
+        [ALG, hex('3812')],
         [TYP, TYP_VALUE],
       ]),
     ),
@@ -970,7 +970,7 @@ function invalidCases(): InvalidCase[] {
   }
   bad(
     'CBOR_MAP_KEYS_UNSORTED',
-    'protected header {16: typ, 1: -8}: typ before alg',
+    'protected header {16: typ, 1: -19}: typ before alg',
     ['MapKeys', ...inHeader],
     headerEnvelope(
       map([
@@ -1265,7 +1265,7 @@ function invalidCases(): InvalidCase[] {
   );
   bad(
     'HEADER_LABEL_MISSING',
-    'protected header {1: -8}: no typ',
+    'protected header {1: -19}: no typ',
     ['ProtectedHeader', ...inHeader],
     headerEnvelope(map([[ALG, EDDSA]])),
   );
@@ -1290,9 +1290,9 @@ function invalidCases(): InvalidCase[] {
   );
   bad(
     'HEADER_ALG_UNSUPPORTED',
-    'alg -19 (Ed25519 as a fully-specified algorithm): the profile names only -8',
+    'alg -8 (the polymorphic EdDSA, deprecated by RFC 9864): the profile names only -19',
     ['ProtectedHeader', ...inHeader],
-    headerWith(nint(-19), TYP_VALUE),
+    headerWith(nint(-8), TYP_VALUE),
   );
   bad(
     'HEADER_ALG_UNSUPPORTED',
@@ -1350,7 +1350,7 @@ function invalidCases(): InvalidCase[] {
   );
   bad(
     'HEADER_UNPROTECTED_NOT_EMPTY',
-    'unprotected header {1: -8}: alg repeated outside the signature',
+    'unprotected header {1: -19}: alg repeated outside the signature',
     ['UnprotectedHeader'],
     coseSign1({ ...B, unprotected: intMap([[1, EDDSA]]) }),
   );
@@ -1647,7 +1647,7 @@ const NOTES: Record<string, string> = {
   Size: 'The envelope size against MAX_ENVELOPE_BYTES, checked before anything else.',
   Untagged: 'The envelope lacks the COSE_Sign1 tag 18.',
   Structure: 'The tagged item is not an array of (bstr, map, bstr, bstr).',
-  ProtectedHeader: 'The protected header is not exactly {1: -8, 16: typ}.',
+  ProtectedHeader: 'The protected header is not exactly {1: -19, 16: typ}.',
   UnprotectedHeader: 'A defect in or about the unprotected header, which must be the empty map.',
   SignatureSize: 'The signature is not 64 bytes.',
   PayloadType: 'The payload bytes are well-formed CBOR of the profile but not a map.',
@@ -1667,7 +1667,7 @@ const NOTES: Record<string, string> = {
 };
 
 const HEADER = [
-  'Test vectors for decoding Hotline envelopes: COSE_Sign1 (RFC 9052) with tag 18, protected header {1: -8, 16: typ}, empty unprotected header, a canonical CBOR payload map and a 64-byte Ed25519 signature.',
+  'Test vectors for decoding Hotline envelopes: COSE_Sign1 (RFC 9052) with tag 18, protected header {1: -19, 16: typ}, empty unprotected header, a canonical CBOR payload map and a 64-byte Ed25519 signature.',
   'A valid vector decodes to `fields`; `payload`, `signature`, `signedBytes` (the Sig_structure) and `id` (SHA-256 of signedBytes) are given in hex. Its signature is a genuine Ed25519 signature by fields.sender over signedBytes.',
   'An invalid vector must be rejected with exactly the registry code in `error` (protocol/registries/errors.json). Decoding checks the profile only, not the signature; invalid vectors are nevertheless signed for real wherever a signature is meaningful, so each carries only the defect its comment names.',
   'Keys: secret = SHA-256("hotline test key " + name) for alice, bob, carol, mallory and "recipient 0" … "recipient 64"; channel = SHA-256("hotline test channel").',
