@@ -1,5 +1,7 @@
 // Small byte helpers shared by the codec (and re-exported for the other packages).
 
+import { allocBytes } from './alloc.js';
+
 declare const brand: unique symbol;
 
 /** A Uint8Array that holds a specific kind of bytes; cannot be swapped for another kind by mistake. */
@@ -8,7 +10,7 @@ export type Bytes<Kind extends string> = Uint8Array & { readonly [brand]: Kind }
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
+  const out = allocBytes(length);
   let offset = 0;
   for (const part of parts) {
     out.set(part, offset);
@@ -53,5 +55,7 @@ export function fromHex(hex: string): Uint8Array {
 
 /** A plain, unshared copy: never hand out a view into a caller's or a library's buffer. */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes);
+  const out = allocBytes(bytes.length);
+  out.set(bytes);
+  return out;
 }

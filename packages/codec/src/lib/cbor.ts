@@ -3,6 +3,7 @@
 // only ever applied to bytes that `scanProfile` has accepted.
 
 import { Decoder, Encoder, type Options } from 'cbor-x';
+import { copyBytes } from './bytes.js';
 
 // Options cbor-x reads but its type definitions omit.
 type FullOptions = Options & { useTag259ForMaps?: boolean; int64AsNumber?: boolean };
@@ -71,7 +72,7 @@ function normalise(value: CborValue): unknown {
 /** Deterministic encoding (RFC 8949 §4.2.1) of a profile value. */
 export function encodeCbor(value: CborValue): Uint8Array {
   // Copy: cbor-x hands back a view into its own working buffer.
-  return new Uint8Array(encoder.encode(normalise(value)));
+  return copyBytes(encoder.encode(normalise(value)));
 }
 
 /** Decodes bytes that `scanProfile` has already accepted. Never call on unscanned input. */

@@ -5,7 +5,11 @@
 import { sha256 as portableSha256 } from '@noble/hashes/sha2.js';
 
 type Hash = { update(data: Uint8Array): Hash; digest(): Uint8Array };
-type NodeCrypto = { createHash(algorithm: 'sha256'): Hash };
+type NodeCrypto = {
+  createHash(algorithm: 'sha256'): Hash;
+  /** One-shot hashing (Node ≥ 20.12), about 1.5× faster than createHash on small inputs. */
+  hash?: (algorithm: 'sha256', data: Uint8Array, encoding: 'buffer') => Uint8Array;
+};
 
 export type Sha256Backend = 'native' | 'portable';
 
@@ -14,8 +18,13 @@ function loadNative(): ((data: Uint8Array) => Uint8Array) | undefined {
     .process;
   const crypto = runtime?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
   if (crypto === undefined) return undefined;
+  const oneShot = crypto.hash;
+  const digestOf =
+    oneShot === undefined
+      ? (data: Uint8Array) => crypto.createHash('sha256').update(data).digest()
+      : (data: Uint8Array) => oneShot('sha256', data, 'buffer');
   return (data) => {
-    const digest = crypto.createHash('sha256').update(data).digest();
+    const digest = digestOf(data);
     return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
   };
 }
