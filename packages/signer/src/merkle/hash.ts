@@ -44,9 +44,11 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
 
 /** nodeHash without argument checks, for callers that already hold 32-byte hashes. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(1 + 2 * MERKLE_HASH_SIZE);
-  buf[0] = 0x01;
-  buf.set(left, 1);
-  buf.set(right, 1 + MERKLE_HASH_SIZE);
-  return sha256(buf);
+  // One reused buffer: hashing is synchronous, and a fresh 65-byte array would be an
+  // off-heap allocation (> 64 bytes) that costs more than the hash itself.
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + MERKLE_HASH_SIZE);
+  return sha256(NODE_INPUT);
 }
+
+const NODE_INPUT = Uint8Array.of(0x01, ...new Uint8Array(2 * MERKLE_HASH_SIZE));
