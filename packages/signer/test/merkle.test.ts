@@ -1,8 +1,9 @@
 // RFC 6962/9162 Merkle log: published reference values, argument handling, the
-// node store and the incremental log's costs.
+// node store, the incremental log's costs and its right-edge cache.
 import { fromHex, toHex } from '@hotline/codec';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { EMPTY_TREE_ROOT, leafHash, leafHashOfId, nodeHash } from '../src/merkle/hash.js';
 import { MerkleLog } from '../src/merkle/log.js';
 import {
@@ -423,5 +424,133 @@ describe('merkle: MerkleLog and its node store', () => {
       const getNode = fetch(consistencyProofNodes(m, n));
       expect(consistencyProof(m, n, getNode).map(toHex)).to.deep.equal(proof);
     }
+  });
+});
+
+describe('merkle: MerkleLog right-edge cache (current size)', () => {
+  /** Distinct synthetic leaf hashes [from, from + count): no SHA-256 per leaf. */
+  const synthetic = (count: number, from = 0) =>
+    Array.from({ length: count }, (_, i) =>
+      new Uint8Array(32).fill((from + i) & 0xff, 0, 16).fill((from + i) >> 8, 16),
+    );
+  /** The pure generators over a fresh store that never served a cached proof. */
+  const pure = (leaves: Uint8Array[]) => {
+    const store = new MemoryNodeStore();
+    new MerkleLog(store).appendLeafHashes(leaves);
+    const getNode: GetNode = (level, index) => store.get(level, index);
+    return {
+      inclusion: (index: number, size: number) => inclusionProof(index, size, getNode).map(toHex),
+      consistency: (m: number, n: number) => consistencyProof(m, n, getNode).map(toHex),
+    };
+  };
+
+  it('serves roots and proofs byte-equal to the pure functions, before and after appends', () => {
+    // Random batches (empty ones too); after each, proofs at the current size are served
+    // twice (the second time from the cache) and at past sizes once. A cache surviving an
+    // append would hand out ranges of the old size: the next batch's checks catch it.
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 90 }), { minLength: 1, maxLength: 6 }),
+        fc.infiniteStream(fc.nat()),
+        (batches, picks) => {
+          const log = new MerkleLog();
+          const leaves: Uint8Array[] = [];
+          const pick = (below: number) => picks.next().value % below;
+          for (const count of batches) {
+            const batch = synthetic(count, leaves.length);
+            log.appendLeafHashes(batch);
+            leaves.push(...batch);
+            const size = log.size;
+            const ref = pure(leaves);
+            for (let round = 0; round < 2; round++) {
+              expect(toHex(log.root())).to.equal(toHex(merkleRoot(leaves)));
+              if (size === 0) continue;
+              for (const index of [0, size - 1, pick(size), pick(size)]) {
+                expect(log.inclusionProof(index).map(toHex)).to.deep.equal(
+                  ref.inclusion(index, size),
+                );
+              }
+              for (const m of [1, size - 1, pick(size + 1), pick(size + 1)]) {
+                expect(log.consistencyProof(m).map(toHex)).to.deep.equal(ref.consistency(m, size));
+              }
+            }
+            // Past sizes, asked while the current size's edge is cached.
+            const past = 1 + pick(size || 1);
+            if (past <= size) {
+              expect(toHex(log.root(past))).to.equal(toHex(merkleRoot(leaves.slice(0, past))));
+              const index = pick(past);
+              expect(log.inclusionProof(index, past).map(toHex)).to.deep.equal(
+                ref.inclusion(index, past),
+              );
+              const m = pick(past + 1);
+              expect(log.consistencyProof(m, past).map(toHex)).to.deep.equal(
+                ref.consistency(m, past),
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 60, seed: 9162 },
+    );
+  });
+
+  it('re-hashes the right edge once per size: a repeated proof reads no edge node', () => {
+    const store = new CountingStore();
+    const log = new MerkleLog(store);
+    // 4095 = 0b1111_1111_1111: the right edge [2048, 4095) of leaf 0's path folds 11
+    // complete subtrees; its other 11 elements are single nodes [2^i, 2^(i+1)).
+    log.appendLeafHashes(synthetic(4095));
+    const inEdge = (start: number, end: number) => (reads: [number, number][]) =>
+      reads.filter(([level, index]) => index * 2 ** level >= start && index * 2 ** level < end);
+    const ref = pure(synthetic(4095));
+
+    store.reads = [];
+    const first = log.inclusionProof(0);
+    expect(store.reads).to.have.length(22);
+    expect(inEdge(2048, 4095)(store.reads)).to.have.length(11);
+    // Callers may mutate what they get: the cache hands out copies.
+    first[11]!.fill(0);
+
+    store.reads = [];
+    expect(log.inclusionProof(0).map(toHex)).to.deep.equal(ref.inclusion(0, 4095));
+    expect(store.reads).to.have.length(11);
+    expect(inEdge(2048, 4095)(store.reads)).to.deep.equal([]);
+    // The consistency proof of m = 1 shares that edge, and so does every index left of it.
+    store.reads = [];
+    expect(log.consistencyProof(1).map(toHex)).to.deep.equal(ref.consistency(1, 4095));
+    expect(store.reads).to.have.length(11);
+    store.reads = [];
+    log.inclusionProof(1000);
+    expect(store.reads).to.have.length(11);
+    // A proof at a past size reads the store as before: 11 singles and the 10 subtrees
+    // of its edge [2048, 4094), every time.
+    for (let round = 0; round < 2; round++) {
+      store.reads = [];
+      expect(log.inclusionProof(0, 4094).map(toHex)).to.deep.equal(ref.inclusion(0, 4094));
+      expect(store.reads).to.have.length(11 + 10);
+    }
+
+    // After an append the old edge is gone: 5119 = 0b1_0011_1111_1111, leaf 0's path is
+    // 12 single nodes up to [2048, 4096) and the new edge [4096, 5119) of 10 subtrees.
+    log.appendLeafHashes(synthetic(1024, 4095));
+    const after = pure(synthetic(5119));
+    for (const expected of [22, 12]) {
+      store.reads = [];
+      expect(log.inclusionProof(0).map(toHex)).to.deep.equal(after.inclusion(0, 5119));
+      expect(store.reads).to.have.length(expected);
+    }
+  });
+
+  it('computes the current root once per size and hands out copies', () => {
+    const log = new MerkleLog();
+    const leaves = synthetic(1000);
+    log.appendLeafHashes(leaves);
+    const root = log.root();
+    root.fill(0);
+    expect(toHex(log.root())).to.equal(toHex(merkleRoot(leaves)));
+    expect(log.root()).to.not.equal(log.root()); // a fresh array each time
+    log.appendLeafHashes(synthetic(1, 1000));
+    expect(toHex(log.root())).to.equal(toHex(merkleRoot(synthetic(1001))));
+    expect(toHex(log.root(1000))).to.equal(toHex(merkleRoot(leaves)));
   });
 });

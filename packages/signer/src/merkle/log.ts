@@ -3,11 +3,13 @@
 // index) when it completes, and the right-edge complete subtrees (the frontier)
 // are kept in memory to append. Appending writes 1 + (trailing one bits of the old
 // size) nodes — 2 on average; roots and proofs for any size ≤ the current one read
-// O(log n) stored nodes.
+// O(log n) stored nodes. At the current size, the hashes of right-edge ranges
+// [start, size) are cached until the next append, so the many receipts a relay cuts
+// after a commit re-hash the right edge once, not once per receipt.
 
 import { rangeHash, rangeNodes, requireCount } from './_tree.js';
 import { EMPTY_TREE_ROOT, hashChildren, leafHashOfId, MERKLE_HASH_SIZE } from './hash.js';
-import { consistencyProof, inclusionProof } from './prove.js';
+import { consistencyProof, inclusionProof, type RangeHasher } from './prove.js';
 import { rootAt } from './root.js';
 import { type GetNode, MemoryNodeStore, type MerkleNode, type NodeStore } from './store.js';
 
@@ -24,6 +26,18 @@ export class MerkleLog {
   #size: number;
   /** frontier[level]: hash of the right-edge complete subtree of 2^level leaves, iff bit `level` of size is set. */
   #frontier: (Uint8Array | undefined)[] = [];
+  /**
+   * MTH(D[start:size]) by start, for the current size only; replaced on every append.
+   * For a given end, a subtree range's start is fixed by its top power of two, so this
+   * holds at most log2(size)+1 entries.
+   */
+  #edge = new Map<number, Uint8Array>();
+  /**
+   * Range hasher for the proof generators: the cache for ranges ending at the current
+   * size, the store otherwise (every range of a proof at a past size ends before it).
+   */
+  readonly #hashRange: RangeHasher = (start, end, getNode) =>
+    end === this.#size ? this.#edgeHash(start) : rangeHash(start, end, getNode);
 
   /**
    * Opens the log of `size` leaves held by `store` (a new empty in-memory log by
@@ -100,13 +114,14 @@ export class MerkleLog {
     this.#store.put(nodes);
     this.#frontier = frontier;
     this.#size = size;
+    this.#edge = new Map(); // every cached range ended at the old size
     return first;
   }
 
   /** MTH(D[0:size]) for any size ≤ the current one. */
   root(size: number = this.#size): Uint8Array {
     this.#checkSize('size', size);
-    return size === this.#size ? this.#currentRoot() : rootAt(size, this.#getNode);
+    return size === this.#size ? this.#edgeHash(0) : rootAt(size, this.#getNode);
   }
 
   /** Leaf hash of leaf `index`. */
@@ -119,18 +134,29 @@ export class MerkleLog {
   /** PATH(index, D[0:size]) for any size ≤ the current one (default: the current size). */
   inclusionProof(index: number, size: number = this.#size): Uint8Array[] {
     this.#checkSize('size', size);
-    return inclusionProof(index, size, this.#getNode);
+    return inclusionProof(index, size, this.#getNode, this.#hashRange);
   }
 
   /** PROOF(m, D[0:n]) for any m ≤ n ≤ the current size (default n: the current size). */
   consistencyProof(m: number, n: number = this.#size): Uint8Array[] {
     this.#checkSize('n', n);
-    return consistencyProof(m, n, this.#getNode);
+    return consistencyProof(m, n, this.#getNode, this.#hashRange);
   }
 
   #checkSize(name: string, size: number): void {
     requireCount(name, size);
     if (size > this.#size) throw new RangeError(`${name} must not exceed the log size`);
+  }
+
+  /** MTH(D[start:size]) at the current size, computed once per size; returns a copy. */
+  #edgeHash(start: number): Uint8Array {
+    let hash = this.#edge.get(start);
+    if (hash === undefined) {
+      // The whole tree folds the in-memory frontier; a shorter edge reads the store.
+      hash = start === 0 ? this.#currentRoot() : rangeHash(start, this.#size, this.#getNode);
+      this.#edge.set(start, hash);
+    }
+    return hash.slice();
   }
 
   #currentRoot(): Uint8Array {

@@ -7,6 +7,9 @@
 // For stores that answer asynchronously, `inclusionProofNodes` / `consistencyProofNodes`
 // list the nodes a proof will read: fetch them in one batch, then call the generator
 // with a lookup into that batch.
+//
+// A caller that already knows some range hashes (MerkleLog caches the right edge of
+// its current size) passes its own `hashRange`; it must return MTH(D[start:end]).
 
 import {
   consistencyRanges,
@@ -16,6 +19,9 @@ import {
   requireCount,
 } from './_tree.js';
 import type { GetNode, NodeId } from './store.js';
+
+/** MTH(D[start:end]) of a subtree range, from complete subtrees read via getNode. */
+export type RangeHasher = (start: number, end: number, getNode: GetNode) => Uint8Array;
 
 function checkInclusionArgs(index: number, size: number): void {
   requireCount('index', index);
@@ -29,8 +35,9 @@ function checkConsistencyArgs(m: number, n: number): void {
   if (m > n) throw new RangeError('m must not exceed n');
 }
 
-function requireGetNode(getNode: unknown): asserts getNode is GetNode {
+function requireFunctions(getNode: unknown, hashRange: unknown): asserts getNode is GetNode {
   if (typeof getNode !== 'function') throw new TypeError('getNode must be a function');
+  if (typeof hashRange !== 'function') throw new TypeError('hashRange must be a function');
 }
 
 /** The complete subtrees `inclusionProof(index, size, …)` reads, each once. */
@@ -46,19 +53,29 @@ export function consistencyProofNodes(m: number, n: number): NodeId[] {
 }
 
 /** PATH(index, D[0:size]): the audit path of leaf `index` in the tree of `size` leaves. */
-export function inclusionProof(index: number, size: number, getNode: GetNode): Uint8Array[] {
+export function inclusionProof(
+  index: number,
+  size: number,
+  getNode: GetNode,
+  hashRange: RangeHasher = rangeHash,
+): Uint8Array[] {
   checkInclusionArgs(index, size);
-  requireGetNode(getNode);
-  return inclusionRanges(index, size).map(([start, end]) => rangeHash(start, end, getNode));
+  requireFunctions(getNode, hashRange);
+  return inclusionRanges(index, size).map(([start, end]) => hashRange(start, end, getNode));
 }
 
 /**
  * PROOF(m, D[0:n]): proves the tree of m leaves is a prefix of the tree of n leaves.
  * Empty for m = 0 and m = n (nothing to prove beyond comparing roots).
  */
-export function consistencyProof(m: number, n: number, getNode: GetNode): Uint8Array[] {
+export function consistencyProof(
+  m: number,
+  n: number,
+  getNode: GetNode,
+  hashRange: RangeHasher = rangeHash,
+): Uint8Array[] {
   checkConsistencyArgs(m, n);
-  requireGetNode(getNode);
+  requireFunctions(getNode, hashRange);
   if (m === 0 || m === n) return [];
-  return consistencyRanges(m, n).map(([start, end]) => rangeHash(start, end, getNode));
+  return consistencyRanges(m, n).map(([start, end]) => hashRange(start, end, getNode));
 }
