@@ -8,6 +8,7 @@ import { HotlineError } from './errors.js';
 import type { Bytes } from './lib/bytes.js';
 import { copyBytes } from './lib/bytes.js';
 import { type CborValue, decodeScanned, encodeCbor } from './lib/cbor.js';
+import { type FieldReader, type IntMapFailures, readIntMap } from './lib/intmap.js';
 import { MAJOR_MAP, scanProfile } from './lib/scan.js';
 import type { ChannelId, EnvelopeId, PublicKey } from './payload.js';
 import {
@@ -63,7 +64,7 @@ export interface Receipt {
   readonly proof: readonly Uint8Array[];
 }
 
-type Reader = (value: unknown, name: string) => unknown;
+type Reader = FieldReader;
 
 const uint: Reader = (value, name) => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
@@ -101,6 +102,16 @@ const hashList: Reader = (value, name) => {
   return Object.freeze(value.map((item) => hash(item, name)));
 };
 
+/** Fixed-map failures (spec/05-checkpoints.md §3, M3–M4): the envelope payload's codes. */
+const FIXED_MAP_FAILURES: IntMapFailures = {
+  unknown(key) {
+    throw new HotlineError('FIELD_UNKNOWN', `unknown key ${key}`);
+  },
+  missing(name) {
+    throw new HotlineError('FIELD_MISSING', `missing ${name}`, { field: name });
+  },
+};
+
 /**
  * Parses a scanned-able map whose keys are exactly `keys` (all required), reading
  * each value with its reader, in key order. Codes as for envelope payloads.
@@ -113,17 +124,10 @@ function parseFixedMap<T>(
   scanProfile(input);
   if (input[0]! >> 5 !== MAJOR_MAP) throw new HotlineError('PAYLOAD_NOT_MAP', 'must be a map');
   const map = decodeScanned(input) as Map<number, unknown>;
-  const names = new Map(Object.entries(keys).map(([name, key]) => [key, name]));
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of map) {
-    const name = names.get(key);
-    if (name === undefined) throw new HotlineError('FIELD_UNKNOWN', `unknown key ${key}`);
-    out[name] = readers[name]!(value, name);
-  }
-  for (const [name, key] of Object.entries(keys)) {
-    if (!map.has(key)) throw new HotlineError('FIELD_MISSING', `missing ${name}`, { field: name });
-  }
-  return Object.freeze(out) as T;
+  const fields = Object.fromEntries(
+    Object.entries(keys).map(([name, key]) => [name, { key, read: readers[name]! }]),
+  );
+  return Object.freeze(readIntMap<T>(map, fields, FIXED_MAP_FAILURES));
 }
 
 function requireBytes(value: unknown, name: string, size?: number): Uint8Array {

@@ -1,4 +1,21 @@
 export {
+  CHARTER_LIMITS,
+  type Charter,
+  type CharterInput,
+  type CharterMember,
+  type CharterMemberInput,
+  type CharterParams,
+  type CharterRelay,
+  type CharterRelayInput,
+  channelIdOf,
+  checkCharterEnvelope,
+  decodeCharterBody,
+  type EncryptionKey,
+  encodeCharterBody,
+  isMember,
+  listsRelay,
+} from './charter.js';
+export {
   assembleCheckpoint,
   CHECKPOINT_PROFILE,
   CHECKPOINT_TYP,

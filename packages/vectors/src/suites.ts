@@ -1,4 +1,5 @@
 import { chainSuite } from './chain.js';
+import { charterSuite } from './charter.js';
 import { checkpointSuite } from './checkpoint.js';
 import { envelopeSuite } from './envelope.js';
 import type { Suite } from './format.js';
@@ -12,4 +13,5 @@ export const SUITES: readonly Suite[] = [
   chainSuite,
   checkpointSuite,
   merkleSuite,
+  charterSuite,
 ];

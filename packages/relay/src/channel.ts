@@ -1,0 +1,172 @@
+// One channel as the relay serves it: its charter (members), its Merkle log, the
+// chain head of every sender, the entries accepted but not yet committed, and who
+// is subscribed. Everything here is synchronous, so classifying an envelope and
+// reserving its log index happen without an await in between (no races).
+
+import {
+  bytesEqual,
+  type Charter,
+  checkCharterEnvelope,
+  type DecodedEnvelope,
+  decodeEnvelope,
+  isMember,
+  toHex,
+} from '@hotline/codec';
+import { MerkleLog } from '@hotline/signer';
+import { PendingNodeStore } from './lib/pending-nodes.js';
+import type { ChainHeadRecord, ChannelRecord, LogEntry, RelayStore } from './store/types.js';
+
+/** A subscription's hook for live delivery (see connection.ts). */
+export interface LiveSubscriber {
+  deliverLive(channel: ChannelState, entries: readonly LogEntry[]): void;
+}
+
+export type Classification =
+  | { readonly verdict: 'accept' }
+  | { readonly verdict: 'duplicate'; readonly entry: LogEntry | PendingEntry }
+  | { readonly verdict: 'gap'; readonly expected: number }
+  | { readonly verdict: 'bad-prev'; readonly head: ChainHeadRecord }
+  | { readonly verdict: 'fork'; readonly existing: LogEntry | PendingEntry };
+
+/** An accepted entry whose commit has not completed. */
+export interface PendingEntry extends LogEntry {
+  /** Resolves when the entry is committed (or rejects when the commit failed). */
+  readonly committed: Promise<void>;
+}
+
+export class ChannelState {
+  readonly idHex: string;
+  readonly members: ReadonlySet<string>;
+  readonly subscribers = new Set<LiveSubscriber>();
+  committedSize: number;
+  latestCheckpoint: Uint8Array | undefined;
+  log: MerkleLog;
+  nodes: PendingNodeStore;
+  /** Chain heads including accepted, uncommitted entries. */
+  #heads: Map<string, ChainHeadRecord>;
+  #committedHeads: Map<string, ChainHeadRecord>;
+  /** Accepted, uncommitted entries by `${senderHex}:${seq}`. */
+  readonly #pending = new Map<string, PendingEntry>();
+
+  private constructor(
+    readonly id: Uint8Array,
+    readonly charter: Charter,
+    private readonly store: RelayStore,
+    size: number,
+    heads: Map<string, ChainHeadRecord>,
+    latestCheckpoint: Uint8Array | undefined,
+  ) {
+    this.idHex = toHex(id);
+    this.members = new Set(charter.members.map((member) => toHex(member.key)));
+    this.committedSize = size;
+    this.latestCheckpoint = latestCheckpoint;
+    this.nodes = new PendingNodeStore(store.nodeStoreFor(id));
+    this.log = new MerkleLog(this.nodes, size);
+    this.#committedHeads = heads;
+    this.#heads = new Map(heads);
+  }
+
+  /** Loads a served channel: charter, size, heads of every member, latest checkpoint. */
+  static async load(store: RelayStore, record: ChannelRecord): Promise<ChannelState> {
+    const charter = checkCharterEnvelope(decodeEnvelope(record.charter));
+    const heads = new Map<string, ChainHeadRecord>();
+    for (const member of charter.members) {
+      const head = await store.chainHead(record.id, member.key);
+      if (head !== undefined) heads.set(toHex(member.key), head);
+    }
+    const checkpoint = await store.latestCheckpoint(record.id);
+    return new ChannelState(record.id, charter, store, record.size, heads, checkpoint?.checkpoint);
+  }
+
+  /** A channel founded by a charter envelope that is not committed yet (size 0). */
+  static found(store: RelayStore, charterEnvelope: DecodedEnvelope): ChannelState {
+    const charter = checkCharterEnvelope(charterEnvelope);
+    return new ChannelState(
+      charterEnvelope.fields.channel,
+      charter,
+      store,
+      0,
+      new Map(),
+      undefined,
+    );
+  }
+
+  isMember(key: Uint8Array): boolean {
+    return isMember(this.charter, key);
+  }
+
+  /**
+   * Classifies an opened envelope against its sender's chain head (spec/03-chains.md),
+   * synchronously, so an 'accept' can be appended in the same tick. An old seq
+   * returns 'past': classifyPast looks it up (an old seq never changes).
+   */
+  classifyHead(envelope: DecodedEnvelope): Classification | 'past' {
+    const { sender, seq, prev } = envelope.fields;
+    const head = this.#heads.get(toHex(sender));
+    const headSeq = head?.seq ?? 0;
+    if (seq === headSeq + 1) {
+      if (head !== undefined && (prev === undefined || !bytesEqual(prev, head.id))) {
+        return { verdict: 'bad-prev', head };
+      }
+      return { verdict: 'accept' };
+    }
+    if (seq > headSeq + 1) return { verdict: 'gap', expected: headSeq + 1 };
+    return 'past';
+  }
+
+  /** Duplicate or fork of an envelope whose seq the chain already holds. */
+  async classifyPast(envelope: DecodedEnvelope): Promise<Classification> {
+    const { sender, seq } = envelope.fields;
+    const existing =
+      this.#pending.get(`${toHex(sender)}:${seq}`) ??
+      (await this.store.findBySenderSeq(this.id, sender, seq));
+    if (existing === undefined) throw new Error(`chain lacks seq ${seq}`);
+    return bytesEqual(existing.id, envelope.id)
+      ? { verdict: 'duplicate', entry: existing }
+      : { verdict: 'fork', existing };
+  }
+
+  /**
+   * Appends an accepted envelope to the log (in memory) and makes it the sender's
+   * head; the caller must have classified it 'accept' in the same tick.
+   */
+  append(envelope: DecodedEnvelope, committed: Promise<void>): PendingEntry {
+    const { sender, seq } = envelope.fields;
+    const senderHex = toHex(sender);
+    const index = this.log.appendId(envelope.id);
+    const entry: PendingEntry = {
+      channel: this.id,
+      index,
+      id: envelope.id,
+      sender,
+      seq,
+      envelope: envelope.bytes,
+      committed,
+    };
+    this.#pending.set(`${senderHex}:${seq}`, entry);
+    this.#heads.set(senderHex, { seq, id: envelope.id });
+    return entry;
+  }
+
+  /** After a successful commit of entries up to `size`. */
+  markCommitted(entries: readonly LogEntry[], size: number, checkpoint: Uint8Array): void {
+    for (const entry of entries) {
+      const senderHex = toHex(entry.sender);
+      this.#pending.delete(`${senderHex}:${entry.seq}`);
+      const head = this.#committedHeads.get(senderHex);
+      if (head === undefined || head.seq < entry.seq) {
+        this.#committedHeads.set(senderHex, { seq: entry.seq, id: entry.id });
+      }
+    }
+    this.committedSize = size;
+    this.latestCheckpoint = checkpoint;
+  }
+
+  /** After a failed commit: forget everything uncommitted and reopen the log. */
+  resetToCommitted(): void {
+    this.#pending.clear();
+    this.#heads = new Map(this.#committedHeads);
+    this.nodes = new PendingNodeStore(this.store.nodeStoreFor(this.id));
+    this.log = new MerkleLog(this.nodes, this.committedSize);
+  }
+}

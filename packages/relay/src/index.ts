@@ -1,0 +1,17 @@
+export { ChannelState } from './channel.js';
+export {
+  DEFAULT_LIMITS,
+  type FounderPolicy,
+  type RelayLimits,
+  type RelayOptions,
+} from './options.js';
+export { Relay, SUBPROTOCOL, startRelay } from './relay.js';
+export type {
+  ChainHeadRecord,
+  ChannelRecord,
+  CheckpointRecord,
+  CommitBatch,
+  EvidenceRecord,
+  LogEntry,
+  RelayStore,
+} from './store/types.js';
