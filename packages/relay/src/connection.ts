@@ -249,11 +249,11 @@ export class Connection {
       if (!(e instanceof HotlineError)) throw e;
       return error(e.code, e.field ? { field: e.field } : {});
     }
-    const { channel: channelId, sender, kind, seq } = envelope.fields;
+    const { channel: channelId, sender, kind } = envelope.fields;
     let channel = this.core.channel(channelId); // U3
     let founding = false;
     if (channel === undefined) {
-      if (kind !== KIND.charter || seq !== 1) return error('CHANNEL_UNKNOWN');
+      if (kind !== KIND.charter) return error('CHANNEL_UNKNOWN');
       const founded = this.core.admitCharter(envelope);
       if (founded instanceof HotlineError)
         return error(founded.code, founded.field ? { field: founded.field } : {});
@@ -322,6 +322,10 @@ export class Connection {
         return this.#receipt(channel, entry.index, envelope.id, requestId);
       }
       case 'accept': {
+        // One charter per channel (spec/08-channels.md): the founding one is index 0.
+        if (envelope.fields.kind === KIND.charter && !(founding && channel === target)) {
+          return error('CHARTER_EXISTS');
+        }
         const committed = this.core.committer.nextCommit();
         const entry: PendingEntry = channel.append(envelope, committed);
         this.core.committer.add(channel, entry);

@@ -117,14 +117,14 @@ export class Relay implements RelayCore {
       throw error;
     }
     if (!listsRelay(channel.charter, this.key.publicKey)) {
-      return new HotlineError('CHANNEL_UNKNOWN', 'the charter does not list this relay');
+      return new HotlineError('CHARTER_RELAY_NOT_LISTED', 'the charter does not list this relay');
     }
     const founder = envelope.fields.sender;
     if (
       this.#founders.mode === 'allowlist' &&
       !this.#founders.keys.some((key) => bytesEqual(key, founder))
     ) {
-      return new HotlineError('NOT_MEMBER', 'this key may not found channels on this relay', {
+      return new HotlineError('CHARTER_NOT_PERMITTED', 'this key may not found channels here', {
         field: 'sender',
       });
     }

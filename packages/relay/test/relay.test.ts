@@ -2,7 +2,7 @@
 // fork, bad-prev, non-member), receipts verified offline, subscribe with backfill
 // then live, proofs, restart without loss.
 
-import { decodeReceipt, type Frame, toHex } from '@hotline/codec';
+import { decodeReceipt, type Frame, KIND, toHex } from '@hotline/codec';
 import {
   checkCheckpointConsistency,
   openCheckpoint,
@@ -11,11 +11,14 @@ import {
   verifyReceipt,
 } from '@hotline/signer';
 import { expect } from 'chai';
+import { startRelay } from '../src/index.js';
+import { MemoryRelayStore } from '../src/store/memory.js';
 import { TestClient } from './_client.js';
 import {
   ALICE,
   BOB,
   Chain,
+  charterBody,
   foundedChain,
   MALLORY,
   RELAY_SECRET,
@@ -236,6 +239,49 @@ for (const sqlite of [false, true]) {
     });
   });
 }
+
+describe('relay founding rules', () => {
+  it('refuses charters that do not list it, a second charter, and envelopes of unknown channels', async () => {
+    const t = await startTestRelay();
+    try {
+      const alice = await TestClient.connect(t.relay.url, ALICE);
+      const elsewhere = foundedChain(ALICE, charterBody([ALICE, BOB], [MALLORY]));
+      expectError(await publish(alice, elsewhere.chain.envelopes[0]!), 'CHARTER_RELAY_NOT_LISTED');
+      expectError(await publish(alice, elsewhere.chain.next()), 'CHANNEL_UNKNOWN');
+      const { chain, channel } = foundedChain();
+      expect((await publish(alice, chain.envelopes[0]!)).type).to.equal('receipt');
+      // bob's first envelope is the same charter body: a second charter of the channel
+      const bobs = new Chain(BOB, channel);
+      bobs.next(charterBody(), KIND.charter);
+      expectError(await publish(alice, bobs.envelopes[0]!), 'CHARTER_EXISTS');
+      await alice.close();
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('admits founders by allowlist only (CHARTER_NOT_PERMITTED)', async () => {
+    const relay = await startRelay({
+      secretKey: RELAY_SECRET,
+      store: new MemoryRelayStore(),
+      founders: { mode: 'allowlist', keys: [publicKeyOf(BOB)] },
+      port: 0,
+    });
+    try {
+      const alice = await TestClient.connect(relay.url, ALICE);
+      expectError(
+        await publish(alice, foundedChain(ALICE).chain.envelopes[0]!),
+        'CHARTER_NOT_PERMITTED',
+      );
+      expect((await publish(alice, foundedChain(BOB).chain.envelopes[0]!)).type).to.equal(
+        'receipt',
+      );
+      await alice.close();
+    } finally {
+      await relay.close();
+    }
+  });
+});
 
 describe('relay restart (SQLite)', () => {
   it('keeps every receipted entry at its index and continues the log consistently', async () => {
