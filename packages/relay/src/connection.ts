@@ -139,6 +139,16 @@ export class Connection {
   }
 
   #onMessage(data: Buffer, isBinary: boolean): void {
+    try {
+      this.#handle(data, isBinary);
+    } catch (error) {
+      // A bug must cost one connection, never the relay.
+      this.core.log.error({ err: error, client: this.#clientHex() }, 'internal error');
+      this.fail(0, 'RELAY_UNAVAILABLE', 1011, { retryAfter: 1000 });
+    }
+  }
+
+  #handle(data: Buffer, isBinary: boolean): void {
     if (this.#closed) return;
     if (!isBinary) return this.fail(0, 'FRAME_MALFORMED', 1003, { message: 'text message' });
     let frame: Frame;
@@ -203,7 +213,14 @@ export class Connection {
 
   #publish(frame: PublishFrame): void {
     const checked = this.#checkPublish(frame);
-    const answer = checked instanceof Promise ? checked : Promise.resolve(checked);
+    const answer = (checked instanceof Promise ? checked : Promise.resolve(checked)).catch(
+      (error: unknown): Frame => {
+        this.core.log.error({ err: error }, 'publish failed');
+        this.core.metrics.rejected('RELAY_UNAVAILABLE');
+        const detail = { retryAfter: 1000 };
+        return { type: 'error', requestId: frame.requestId, code: 'RELAY_UNAVAILABLE', detail };
+      },
+    );
     this.#track(answer);
     this.#answers = this.#answers.then(async () => {
       const result = await answer;
