@@ -3,6 +3,7 @@
 // the signature run at once, the chain step and the answers follow arrival order.
 
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import {
   authStatement,
   type DecodedEnvelope,
@@ -65,6 +66,7 @@ export class Connection {
   #answers: Promise<void> = Promise.resolve();
   #inFlight = 0;
   #paused = false;
+  #corked = false;
   #closed = false;
   #flushed: Promise<void> = Promise.resolve();
   readonly #authTimer: NodeJS.Timeout;
@@ -96,6 +98,7 @@ export class Connection {
   send(frame: Frame): void {
     if (this.#closed) return;
     const bytes = encodeFrame(frame);
+    this.#cork();
     this.#flushed = new Promise((resolve) => this.ws.send(bytes, () => resolve()));
     if (this.ws.bufferedAmount > this.core.limits.maxPendingOutboundBytes) {
       this.core.log.warn(
@@ -105,6 +108,23 @@ export class Connection {
       this.core.metrics.rejected('SLOW_CONSUMER');
       this.#drop();
     }
+  }
+
+  /**
+   * Holds this turn's frames in the socket and writes them with one system call once
+   * the current callback and its promise jobs are done (the receipts and deliveries of
+   * one commit), instead of one write per frame. ws corks only around each frame.
+   */
+  #cork(): void {
+    if (this.#corked) return;
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (socket === undefined || socket === null || typeof socket.cork !== 'function') return;
+    this.#corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      socket.uncork();
+    });
   }
 
   /** Sends an error frame, then closes with `closeCode` if given. */
@@ -419,6 +439,9 @@ export class Connection {
       const entries = await this.core.store.readEntries(channel.id, sub.next, BACKFILL_BATCH);
       for (const entry of entries) {
         if (!sub.active || this.#closed || entry.index !== sub.next) break;
+        // Pace within a batch too: a batch of large entries would otherwise exceed
+        // maxPendingOutboundBytes and cut off a reader that reads (spec §9.2).
+        if (this.ws.bufferedAmount > this.core.limits.backfillHighWater) break;
         this.send({
           type: 'deliver',
           requestId: sub.requestId,

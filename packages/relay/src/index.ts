@@ -6,6 +6,8 @@ export {
   type RelayOptions,
 } from './options.js';
 export { Relay, SUBPROTOCOL, startRelay } from './relay.js';
+export { MemoryRelayStore } from './store/memory.js';
+export { openSqliteStore } from './store/sqlite.js';
 export type {
   ChainHeadRecord,
   ChannelRecord,

@@ -67,4 +67,9 @@ export interface RelayOptions {
   logger?: Logger;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+  /**
+   * Worker threads that verify envelope signatures (see verify-pool.ts). Default
+   * max(1, availableParallelism() - 1); 0 verifies on the main thread.
+   */
+  verifyWorkers?: number;
 }

@@ -29,6 +29,7 @@ import {
 } from './options.js';
 import type { RelayCore } from './relay-core.js';
 import type { RelayStore } from './store/types.js';
+import { defaultVerifyWorkers, VerifyPool } from './verify-pool.js';
 
 export const SUBPROTOCOL = 'hotline.v0.1';
 
@@ -50,6 +51,8 @@ export class Relay implements RelayCore {
   #http: Server | undefined;
   #wss: WebSocketServer | undefined;
   #pinger: NodeJS.Timeout | undefined;
+  /** Undefined: signatures are verified on the main thread (verifyWorkers: 0). */
+  readonly #verifier: VerifyPool | undefined;
 
   private constructor(options: RelayOptions) {
     this.key = new RelayKey(options.secretKey);
@@ -58,6 +61,17 @@ export class Relay implements RelayCore {
     this.store = options.store;
     this.now = options.now ?? Date.now;
     this.#founders = options.founders;
+    const workers = options.verifyWorkers ?? defaultVerifyWorkers();
+    if (!Number.isSafeInteger(workers) || workers < 0) {
+      throw new RangeError('verifyWorkers must be a non-negative integer');
+    }
+    this.#verifier =
+      workers === 0
+        ? undefined
+        : new VerifyPool({
+            size: workers,
+            onWorkerError: (err) => this.log.error({ err }, 'verify worker died; replaced'),
+          });
     this.committer = new Committer(this.store, this.key, this.now, {
       committed: (channel, entries) => {
         for (const subscriber of channel.subscribers) subscriber.deliverLive(channel, entries);
@@ -69,9 +83,14 @@ export class Relay implements RelayCore {
   /** Loads every channel, then listens. */
   static async start(options: RelayOptions): Promise<Relay> {
     const relay = new Relay(options);
-    for (const record of await relay.store.listChannels()) {
-      const channel = await ChannelState.load(relay.store, record);
-      relay.#channels.set(channel.idHex, channel);
+    try {
+      for (const record of await relay.store.listChannels()) {
+        const channel = await ChannelState.load(relay.store, record);
+        relay.#channels.set(channel.idHex, channel);
+      }
+    } catch (error) {
+      await relay.#verifier?.close();
+      throw error;
     }
     if (options.founders.mode === 'open') {
       relay.log.warn(
@@ -79,7 +98,12 @@ export class Relay implements RelayCore {
         'OPEN MODE: any key listed as a member may found channels on this relay — for local trials only',
       );
     }
-    await relay.#listen(options.host ?? '127.0.0.1', options.port ?? 7400);
+    try {
+      await relay.#listen(options.host ?? '127.0.0.1', options.port ?? 7400);
+    } catch (error) {
+      await relay.#verifier?.close();
+      throw error;
+    }
     return relay;
   }
 
@@ -146,8 +170,15 @@ export class Relay implements RelayCore {
     return bucket;
   }
 
+  /**
+   * The envelope's signature under the Hotline rule: in the verify pool (promises
+   * settle in call order), or inline with verifyWorkers: 0. Rejects only if the pool
+   * cannot answer (the publish is then answered RELAY_UNAVAILABLE).
+   */
   async verifySignature(envelope: DecodedEnvelope): Promise<boolean> {
-    return verify(envelope.signature, envelope.signedBytes, envelope.fields.sender);
+    const { signature, signedBytes, fields } = envelope;
+    if (this.#verifier === undefined) return verify(signature, signedBytes, fields.sender);
+    return this.#verifier.verify(signature, signedBytes, fields.sender);
   }
 
   forget(connection: Connection): void {
@@ -265,6 +296,7 @@ export class Relay implements RelayCore {
     this.#wss?.close();
     this.#http?.closeAllConnections();
     await httpClosed;
+    await this.#verifier?.close();
     await this.store.close();
     this.log.info('relay stopped');
   }

@@ -82,7 +82,13 @@ export interface TestRelay {
 }
 
 export async function startTestRelay(
-  options: { sqlite?: boolean; dir?: string; limits?: Partial<RelayLimits> } = {},
+  options: {
+    sqlite?: boolean;
+    dir?: string;
+    limits?: Partial<RelayLimits>;
+    /** Default 0: inline verification; a worker pool adds nothing to these tests. */
+    verifyWorkers?: number;
+  } = {},
 ): Promise<TestRelay> {
   const dir = options.sqlite
     ? (options.dir ?? mkdtempSync(join(tmpdir(), 'hotline-relay-')))
@@ -94,6 +100,7 @@ export async function startTestRelay(
     store,
     founders: { mode: 'open' },
     port: 0,
+    verifyWorkers: options.verifyWorkers ?? 0,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   return {
