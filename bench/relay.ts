@@ -37,7 +37,8 @@ const CONFIGS = (option('configs') ?? '1x300,4x300,16x300,1x16384,4x16384,16x163
   .map((c) => {
     const [connections, body] = c.split('x').map(Number);
     return { connections: connections!, bodyBytes: body! };
-  });
+  })
+  .filter((c) => c.connections > 0 && c.bodyBytes > 0); // --configs none: the fixed-rate run only
 const WINDOW = 16;
 const MAX_MS = 3000;
 const maxCountFor = (bodyBytes: number) => (bodyBytes <= 1024 ? 40_000 : 8_000);
@@ -237,7 +238,7 @@ const raw = measure('raw crypto.verify', () => cryptoVerify(null, message, keyOb
 
 // Warm-up (JIT, page cache), not reported.
 await relayRun(4, 300, WORKERS);
-await forwarderRun(4, 300);
+if (!flag('no-forwarder')) await forwarderRun(4, 300);
 
 const rows: string[][] = [];
 const inlineRows: string[][] = [];

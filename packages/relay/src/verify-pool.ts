@@ -11,10 +11,17 @@
 // - A worker that dies is replaced; the requests it held reject (the publish is
 //   answered RELAY_UNAVAILABLE and may be retried), never resolve false — a valid
 //   signature must not be reported invalid because a thread crashed.
+// - With nothing outstanding, one request per turn of the event loop is verified on
+//   the calling thread (~80 µs): at low load that is cheaper than waking a worker and
+//   being woken by its answer (measured here at 1,000 envelopes/s: p99 publish→receipt
+//   17–20 ms inline, 30–43 ms through an idle worker). Under load the queue is never
+//   empty and requests go to the workers. Same function, same verdict; order is kept,
+//   since nothing earlier is unsettled.
 // - At most `maxQueued` requests wait or run; more reject at once.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { verify } from '@hotline/signer';
 import type { VerifyAnswer, VerifyBatch } from './lib/verify-worker.js';
 
 export interface VerifyPoolOptions {
@@ -24,6 +31,8 @@ export interface VerifyPoolOptions {
   maxBatch?: number;
   /** Most requests waiting or being verified before verify() rejects. Default 65536. */
   maxQueued?: number;
+  /** Verify on the calling thread when no request is outstanding (see above). Default true. */
+  inlineWhenIdle?: boolean;
   /** Called when a worker dies unexpectedly (it is replaced). */
   onWorkerError?: (error: unknown) => void;
 }
@@ -75,6 +84,9 @@ export class VerifyPool {
   readonly #maxBatch: number;
   readonly #maxQueued: number;
   readonly #onWorkerError: ((error: unknown) => void) | undefined;
+  readonly #inlineWhenIdle: boolean;
+  /** Requests verified on the calling thread and in workers (diagnostics). */
+  readonly counts = { inline: 0, worker: 0 };
   readonly #threads: Thread[] = [];
   /** Every unsettled request, in the order made; settled strictly from the front. */
   #order: Request[] = [];
@@ -84,6 +96,7 @@ export class VerifyPool {
   #waitingHead = 0;
   #nextBatchId = 1;
   #flushScheduled = false;
+  #inlineThisTurn = false;
   #failedStarts = 0;
   #broken: Error | undefined;
   #closed = false;
@@ -105,6 +118,7 @@ export class VerifyPool {
     this.#maxBatch = maxBatch;
     this.#maxQueued = maxQueued;
     this.#onWorkerError = options.onWorkerError;
+    this.#inlineWhenIdle = options.inlineWhenIdle ?? true;
     for (let i = 0; i < size; i++) this.#spawn();
   }
 
@@ -130,6 +144,19 @@ export class VerifyPool {
     if (this.#closed) return Promise.reject(new Error('verify pool is closed'));
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     if (this.queued >= this.#maxQueued) return Promise.reject(new Error('verify queue is full'));
+    if (this.#inlineWhenIdle && this.queued === 0 && !this.#inlineThisTurn) {
+      // One per turn of the event loop: the rest of a burst goes to the workers.
+      this.#inlineThisTurn = true;
+      setImmediate(() => {
+        this.#inlineThisTurn = false;
+      });
+      this.counts.inline++;
+      try {
+        return Promise.resolve(verify(signature, message, publicKey, { backend: 'native' }));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return new Promise<boolean>((resolve, reject) => {
       const request: Request = {
         signature,
@@ -146,6 +173,7 @@ export class VerifyPool {
         this.#settle();
         return;
       }
+      this.counts.worker++;
       this.#waiting.push(request);
       this.#scheduleFlush();
     });

@@ -66,7 +66,7 @@ describe('VerifyPool', () => {
     for (const flag of ['Valid', 'SmallOrderKey', 'ModifiedSignature', 'SignatureLength']) {
       expect(flags, flag).to.include(flag);
     }
-    pool = new VerifyPool({ size: 2, maxBatch: 8 });
+    pool = new VerifyPool({ size: 2, maxBatch: 8, inlineWhenIdle: false });
     const results = await Promise.all(
       vectors.map((v) => pool!.verify(v.signature, v.message, v.publicKey)),
     );
@@ -79,7 +79,7 @@ describe('VerifyPool', () => {
 
   it('settles promises in call order across workers, with the right verdicts', async () => {
     // Small batches over two workers: answers arrive out of order, settling must not.
-    pool = new VerifyPool({ size: 2, maxBatch: 5 });
+    pool = new VerifyPool({ size: 2, maxBatch: 5, inlineWhenIdle: false });
     const cases = mixed(300);
     // A wrong-length signature is decided at once, yet still settles in its turn.
     cases.splice(150, 0, {
@@ -103,7 +103,12 @@ describe('VerifyPool', () => {
   it('replaces a worker that dies; its requests reject, later ones resolve', async () => {
     const errors: unknown[] = [];
     // One batch of 400 (~30 ms of verifying) is in the worker when it is killed.
-    pool = new VerifyPool({ size: 1, maxBatch: 400, onWorkerError: (e) => errors.push(e) });
+    pool = new VerifyPool({
+      size: 1,
+      maxBatch: 400,
+      inlineWhenIdle: false,
+      onWorkerError: (e) => errors.push(e),
+    });
     const cases = mixed(400);
     const outcomes = cases.map((c) =>
       pool!.verify(c.signature, c.message, KEY).then(
@@ -132,7 +137,7 @@ describe('VerifyPool', () => {
   });
 
   it('rejects beyond maxQueued, and after close; close stops every worker', async () => {
-    pool = new VerifyPool({ size: 1, maxQueued: 2 });
+    pool = new VerifyPool({ size: 1, maxQueued: 2, inlineWhenIdle: false });
     const [a, b, c] = mixed(3);
     const first = pool.verify(a!.signature, a!.message, KEY);
     const second = pool.verify(b!.signature, b!.message, KEY);
@@ -149,6 +154,17 @@ describe('VerifyPool', () => {
     error = undefined;
     await pool.verify(b!.signature, b!.message, KEY).catch((e: unknown) => (error = e));
     expect(error).to.be.instanceOf(Error);
+  });
+
+  it('verifies on the calling thread only when nothing is outstanding', async () => {
+    pool = new VerifyPool({ size: 1 });
+    const cases = mixed(10);
+    const results = await Promise.all(cases.map((c) => pool!.verify(c.signature, c.message, KEY)));
+    expect(results).to.deep.equal(cases.map((c) => c.valid));
+    // The first found the pool idle; the nine made before it settled went to the worker.
+    expect(pool.counts).to.deep.equal({ inline: 1, worker: 9 });
+    expect(await pool.verify(cases[1]!.signature, cases[1]!.message, KEY)).to.equal(true);
+    expect(pool.counts).to.deep.equal({ inline: 2, worker: 9 });
   });
 
   it('throws TypeError for arguments that are not byte arrays', () => {
