@@ -69,7 +69,7 @@ export class Connection {
   #corked = false;
   #closed = false;
   #flushed: Promise<void> = Promise.resolve();
-  readonly #authTimer: NodeJS.Timeout;
+  readonly #authTimer: unknown;
 
   constructor(
     private readonly core: RelayCore,
@@ -77,7 +77,10 @@ export class Connection {
   ) {
     const { limits, now } = core;
     this.#publishBucket = new TokenBucket(limits.publishRate, limits.publishBurst, now());
-    this.#authTimer = setTimeout(() => this.fail(0, 'AUTH_TIMEOUT', 1008), limits.authTimeout);
+    this.#authTimer = core.timers.setTimeout(
+      () => this.fail(0, 'AUTH_TIMEOUT', 1008),
+      limits.authTimeout,
+    );
     ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
     ws.on('close', () => this.#onClose());
     ws.on('error', () => ws.terminate());
@@ -137,7 +140,7 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#authTimer);
+    this.core.timers.clearTimeout(this.#authTimer);
     this.ws.close(code, reason);
   }
 
@@ -153,7 +156,7 @@ export class Connection {
 
   #onClose(): void {
     this.#closed = true;
-    clearTimeout(this.#authTimer);
+    this.core.timers.clearTimeout(this.#authTimer);
     for (const subscription of this.#subscriptions.values()) this.#end(subscription);
     this.core.forget(this);
   }
@@ -215,7 +218,7 @@ export class Connection {
     if (!isAcceptableKey(frame.client) || !verify(frame.signature, statement, frame.client)) {
       return this.fail(frame.requestId, 'AUTH_FAILED', 1008);
     }
-    clearTimeout(this.#authTimer);
+    this.core.timers.clearTimeout(this.#authTimer);
     this.client = frame.client;
     const { limits, now } = this.core;
     this.send({

@@ -4,6 +4,8 @@ export {
   type FounderPolicy,
   type RelayLimits,
   type RelayOptions,
+  type RelayTimers,
+  SYSTEM_TIMERS,
 } from './options.js';
 export { Relay, SUBPROTOCOL, startRelay } from './relay.js';
 export { MemoryRelayStore } from './store/memory.js';

@@ -67,9 +67,21 @@ export interface RelayOptions {
   logger?: Logger;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+  /** Per-connection timers (the auth timeout); injectable so tests decide when time passes. */
+  timers?: RelayTimers;
   /**
    * Worker threads that verify envelope signatures (see verify-pool.ts). Default
    * max(1, availableParallelism() - 1); 0 verifies on the main thread.
    */
   verifyWorkers?: number;
 }
+
+export interface RelayTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const SYSTEM_TIMERS: RelayTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

@@ -8,7 +8,7 @@ import type { Connection } from './connection.js';
 import type { RelayKey } from './lib/keys.js';
 import type { TokenBucket } from './lib/token-bucket.js';
 import type { RelayMetrics } from './metrics.js';
-import type { RelayLimits } from './options.js';
+import type { RelayLimits, RelayTimers } from './options.js';
 import type { RelayStore } from './store/types.js';
 
 export interface RelayCore {
@@ -19,6 +19,7 @@ export interface RelayCore {
   readonly store: RelayStore;
   readonly committer: Committer;
   readonly now: () => number;
+  readonly timers: RelayTimers;
   readonly shuttingDown: boolean;
   decodeFrame(bytes: Uint8Array): Frame;
   channel(id: Uint8Array): ChannelState | undefined;

@@ -26,6 +26,8 @@ import {
   type FounderPolicy,
   type RelayLimits,
   type RelayOptions,
+  type RelayTimers,
+  SYSTEM_TIMERS,
 } from './options.js';
 import type { RelayCore } from './relay-core.js';
 import type { RelayStore } from './store/types.js';
@@ -41,6 +43,7 @@ export class Relay implements RelayCore {
   readonly store: RelayStore;
   readonly committer: Committer;
   readonly now: () => number;
+  readonly timers: RelayTimers;
   shuttingDown = false;
 
   readonly #founders: FounderPolicy;
@@ -60,6 +63,7 @@ export class Relay implements RelayCore {
     this.log = options.logger ?? pino({ level: 'silent' });
     this.store = options.store;
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? SYSTEM_TIMERS;
     this.#founders = options.founders;
     const workers = options.verifyWorkers ?? defaultVerifyWorkers();
     if (!Number.isSafeInteger(workers) || workers < 0) {

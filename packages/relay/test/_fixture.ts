@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { channelIdOf, encodeCharterBody, KIND } from '@hotline/codec';
 import { openEnvelope, publicKeyOf, signEnvelope } from '@hotline/signer';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { type RelayLimits, startRelay } from '../src/index.js';
+import { type RelayLimits, type RelayTimers, startRelay } from '../src/index.js';
 import type { Relay } from '../src/relay.js';
 import { MemoryRelayStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
@@ -88,6 +88,7 @@ export async function startTestRelay(
     limits?: Partial<RelayLimits>;
     /** Default 0: inline verification; a worker pool adds nothing to these tests. */
     verifyWorkers?: number;
+    timers?: RelayTimers;
   } = {},
 ): Promise<TestRelay> {
   const dir = options.sqlite
@@ -102,6 +103,7 @@ export async function startTestRelay(
     port: 0,
     verifyWorkers: options.verifyWorkers ?? 0,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
   });
   return {
     relay,

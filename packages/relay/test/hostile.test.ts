@@ -400,20 +400,26 @@ describe('relay under hostile clients', function () {
   describe('connections that never authenticate', () => {
     it('closes 1,000 idle connections with AUTH_TIMEOUT, memory bounded, while a normal client works', async () => {
       const count = 1000;
-      // The auth timers of the idle connections are held until all 1,000 are open
-      // and measured, then released: the test decides when "later" is, whatever the
-      // machine's speed. The relay's own timer callbacks do the closing.
+      // The auth timers of the idle connections are held (the relay's timers are
+      // injectable) until all 1,000 are open and measured, then fired: the test
+      // decides when "later" is, whatever the machine's speed.
       const authTimeout = 4321;
-      const held: (() => void)[] = [];
-      const realSetTimeout = globalThis.setTimeout;
-      globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
-        const [callback, ms] = args;
-        if (ms !== authTimeout) return realSetTimeout(...args);
-        held.push(callback as () => void);
-        // A stand-in the relay can clear as usual; never fires, never holds the process.
-        return realSetTimeout(() => {}, 2 ** 31 - 1).unref();
-      }) as typeof setTimeout;
-      const t = await startTestRelay({ limits: { authTimeout, maxConnections: count + 10 } });
+      const held = new Map<object, () => void>();
+      const timers = {
+        setTimeout(callback: () => void, ms: number): unknown {
+          expect(ms).to.equal(authTimeout);
+          const handle = {};
+          held.set(handle, callback);
+          return handle;
+        },
+        clearTimeout(handle: unknown): void {
+          held.delete(handle as object);
+        },
+      };
+      const t = await startTestRelay({
+        limits: { authTimeout, maxConnections: count + 10 },
+        timers,
+      });
       try {
         const before = heapUsed();
         const idle: TestClient[] = [];
@@ -426,14 +432,16 @@ describe('relay under hostile clients', function () {
           );
         }
         const openMs = performance.now() - opened;
-        globalThis.setTimeout = realSetTimeout;
-        expect(held.length).to.equal(count);
+        // alice's own timer is cleared by her auth below; the idle ones stay held.
+        expect(held.size).to.equal(count);
         const { alice, chain } = await found(t.relay.url);
         // All 1,000 open at once (plus alice), so the peak is measured with all of them.
         expect((await health(t.relay)).connections).to.equal(count + 1);
         const peak = heapUsed() - before;
         expect(await publishOk(alice, chain.next())).to.equal(1);
-        for (const fire of held.splice(0)) realSetTimeout(fire, 0);
+        const idleTimers = [...held.values()];
+        held.clear();
+        for (const fire of idleTimers) fire();
 
         await Promise.all(idle.map((client) => client.whenClosed()));
         for (const client of idle) {
@@ -457,7 +465,6 @@ describe('relay under hostile clients', function () {
         }
         await alice.close();
       } finally {
-        globalThis.setTimeout = realSetTimeout;
         await t.stop();
       }
     });
