@@ -107,6 +107,7 @@ export async function runRelay(
       port: config.port,
       limits: config.limits,
       logger: log,
+      processMetrics: true,
       ...(config.verifyWorkers === undefined ? {} : { verifyWorkers: config.verifyWorkers }),
     });
   } catch (error) {

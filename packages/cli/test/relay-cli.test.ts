@@ -153,6 +153,8 @@ describe('hotline relay (child process)', function () {
 
     const metrics = await (await fetch(`${http}/metrics`)).text();
     expect(metrics).to.match(/^hotline_connections 1$/m);
+    // process metrics (prom-client defaults) are on for an operator's relay
+    expect(metrics).to.match(/^process_resident_memory_bytes \d+/m);
 
     // Graceful shutdown: the open connection is told and closed (1001), exit 0.
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));

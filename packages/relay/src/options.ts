@@ -67,6 +67,8 @@ export interface RelayOptions {
   logger?: Logger;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+  /** Also export Node process metrics (memory, CPU, event loop lag, handles) on /metrics. */
+  processMetrics?: boolean;
   /** Per-connection timers (the auth timeout); injectable so tests decide when time passes. */
   timers?: RelayTimers;
   /**

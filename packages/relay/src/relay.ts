@@ -39,7 +39,7 @@ export class Relay implements RelayCore {
   readonly key: RelayKey;
   readonly limits: RelayLimits;
   readonly log: Logger;
-  readonly metrics = new RelayMetrics();
+  readonly metrics: RelayMetrics;
   readonly store: RelayStore;
   readonly committer: Committer;
   readonly now: () => number;
@@ -64,6 +64,7 @@ export class Relay implements RelayCore {
     this.store = options.store;
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? SYSTEM_TIMERS;
+    this.metrics = new RelayMetrics(options.processMetrics ?? false);
     this.#founders = options.founders;
     const workers = options.verifyWorkers ?? defaultVerifyWorkers();
     if (!Number.isSafeInteger(workers) || workers < 0) {
