@@ -6,7 +6,7 @@
 
 import type { DecodedEnvelope } from './envelope.js';
 import { HotlineError } from './errors.js';
-import { type Bytes, bytesEqual, compareBytes, copyBytes } from './lib/bytes.js';
+import { type Bytes, bytesEqual, compareBytes, copyBytes, utf8Length } from './lib/bytes.js';
 import { type CborValue, decodeScanned, encodeCbor } from './lib/cbor.js';
 import { type IntMapFailures, type IntMapField, readIntMap } from './lib/intmap.js';
 import { MAJOR_MAP, scanProfile } from './lib/scan.js';
@@ -96,24 +96,6 @@ function failuresAt(path: string): IntMapFailures {
     unknown: (key) => malformed(path, `unknown key ${key}`),
     missing: (name) => malformed(name, 'missing'),
   };
-}
-
-/** UTF-8 length of a string, or -1 if it holds a lone surrogate (not encodable). */
-function utf8Length(text: string): number {
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) length += 1;
-    else if (unit < 0x800) length += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff) {
-      const low = text.charCodeAt(i + 1);
-      if (!(low >= 0xdc00 && low <= 0xdfff)) return -1;
-      length += 4;
-      i++;
-    } else if (unit >= 0xdc00 && unit <= 0xdfff) return -1;
-    else length += 3;
-  }
-  return length;
 }
 
 function asMap(value: unknown, path: string): ReadonlyMap<number, unknown> {

@@ -7,7 +7,7 @@
 
 import { MAX_PROOF_HASHES } from './checkpoint.js';
 import { HotlineError } from './errors.js';
-import { type Bytes, copyBytes } from './lib/bytes.js';
+import { type Bytes, copyBytes, utf8Length } from './lib/bytes.js';
 import { type CborValue, decodeScanned, encodeCbor } from './lib/cbor.js';
 import { MAJOR_ARRAY, scanProfile } from './lib/scan.js';
 import type { ChannelId, EnvelopeId, PublicKey } from './payload.js';
@@ -344,24 +344,6 @@ function malformed(field: string, message: string): never {
 
 function isUint(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-/** UTF-8 length of a string, or -1 if it holds a lone surrogate (not encodable). */
-function utf8Length(text: string): number {
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) length += 1;
-    else if (c < 0x800) length += 2;
-    else if (c < 0xd800 || c > 0xdfff) length += 3;
-    else if (c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d < 0xdc00 || d > 0xdfff) return -1;
-      length += 4;
-      i++;
-    } else return -1;
-  }
-  return length;
 }
 
 function readBytes(value: unknown, name: string, size?: number): Uint8Array {

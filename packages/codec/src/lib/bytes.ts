@@ -59,3 +59,21 @@ export function copyBytes(bytes: Uint8Array): Uint8Array {
   out.set(bytes);
   return out;
 }
+
+/** UTF-8 length of a string, or -1 if it holds a lone surrogate (not encodable). */
+export function utf8Length(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) length += 1;
+    else if (c < 0x800) length += 2;
+    else if (c < 0xd800 || c > 0xdfff) length += 3;
+    else if (c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d < 0xdc00 || d > 0xdfff) return -1;
+      length += 4;
+      i++;
+    } else return -1;
+  }
+  return length;
+}
