@@ -121,6 +121,7 @@ export class Committer {
       nodes.push({ channel: channel.id, nodes: channel.nodes.drain() });
       channels.push({
         id: channel.id,
+        // The charter envelope (index 0) founds the channel; otherwise only size changes.
         charter: founded.has(channel) ? list[0]!.envelope : new Uint8Array(0),
         size,
       });

@@ -51,6 +51,8 @@ export interface CheckpointRecord {
 
 /** Everything one group commit writes, atomically. */
 export interface CommitBatch {
+  /** Channels the batch touches: a new one is inserted with its charter; for one
+   * already stored only `size` is updated (its charter is never rewritten). */
   readonly channels: readonly ChannelRecord[];
   readonly entries: readonly LogEntry[];
   /** Merkle nodes completed by the entries, per channel. */
