@@ -5,7 +5,9 @@
 // The load generator runs in its own process (bench/relay/loadgen.ts).
 //
 // Run: npm run bench:relay [-- --runs 3 --configs 16x300,4x16384 --workers 1
-//        --no-forwarder --no-inline --no-fixed]
+//        --no-forwarder --no-inline --no-fixed --plain-store]
+// --plain-store: commits on the main thread (openSqliteStore) instead of the default
+// writer thread (openThreadedSqliteStore), for comparison.
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { LIMITS, toHex } from '@hotline/codec';
 import { type RelayLimits, startRelay } from '../packages/relay/src/index.js';
 import { openSqliteStore } from '../packages/relay/src/store/sqlite.js';
+import { openThreadedSqliteStore } from '../packages/relay/src/store/threaded.js';
 import { defaultVerifyWorkers } from '../packages/relay/src/verify-pool.js';
 import { formatRate, measure, printTable } from './lib/harness.js';
 import { benchKey, signWith } from './relay/envelopes.js';
@@ -39,6 +42,7 @@ const CONFIGS = (option('configs') ?? '1x300,4x300,16x300,1x16384,4x16384,16x163
     return { connections: connections!, bodyBytes: body! };
   })
   .filter((c) => c.connections > 0 && c.bodyBytes > 0); // --configs none: the fixed-rate run only
+const PLAIN_STORE = flag('plain-store');
 const WINDOW = 16;
 const MAX_MS = 3000;
 const maxCountFor = (bodyBytes: number) => (bodyBytes <= 1024 ? 40_000 : 8_000);
@@ -118,7 +122,8 @@ async function relayRun(
   fixed?: { rate: number; count: number; ms: number },
 ): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-relay-'));
-  const store = openSqliteStore(join(dir, 'relay.sqlite'));
+  const path = join(dir, 'relay.sqlite');
+  const store = PLAIN_STORE ? openSqliteStore(path) : openThreadedSqliteStore(path);
   if (store.settings().synchronous !== 2) throw new Error('expected synchronous=FULL');
   const relay = await startRelay({
     secretKey: RELAY_KEY.secret,
@@ -223,7 +228,7 @@ await ready;
 console.log(
   `bench/relay — Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ')}`,
+    .join(' ')}; commits on ${PLAIN_STORE ? 'the main thread (--plain-store)' : 'a writer thread'}`,
 );
 
 // Baseline: raw node:crypto Ed25519 verify on this thread, cached KeyObject.

@@ -35,6 +35,8 @@ export interface RelayConfig {
   readonly logLevel: LogLevel;
   /** Signature-verifying worker threads; undefined: the relay's default (cores − 1, at least 1). */
   readonly verifyWorkers: number | undefined;
+  /** Commit on a writer thread (openThreadedSqliteStore); false: on the main thread. */
+  readonly threadedStore: boolean;
   readonly limits: OperatorLimits;
   /** Absolute path of the config file read, if any. */
   readonly configFile: string | undefined;
@@ -130,6 +132,19 @@ function integer(name: string, raw: Raw, min: number, max: number): number {
     invalid(name, raw.origin, `must be from ${min} to ${max}, got ${value}`);
   }
   return value;
+}
+
+function boolean(name: string, raw: Raw): boolean {
+  if (raw.source === 'file') {
+    if (typeof raw.value !== 'boolean') {
+      invalid(name, raw.origin, `must be true or false, got ${JSON.stringify(raw.value)}`);
+    }
+    return raw.value;
+  }
+  if (raw.value !== 'true' && raw.value !== 'false') {
+    invalid(name, raw.origin, `must be "true" or "false", got "${raw.value}"`);
+  }
+  return raw.value === 'true';
 }
 
 function text(name: string, raw: Raw): string {
@@ -272,6 +287,7 @@ export function loadRelayConfig(inputs: ConfigInputs): RelayConfig {
       (raw) => integer('verifyWorkers', raw, 0, MAX_VERIFY_WORKERS),
       undefined,
     ),
+    threadedStore: setting('threadedStore', (raw) => boolean('threadedStore', raw), false),
     limits: checked,
     configFile,
     sources,

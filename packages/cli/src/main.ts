@@ -77,6 +77,13 @@ function relayCommand(program: Command, io: MainIo, done: (code: Promise<number>
         'n',
         'signature-verifying worker threads, 0 verifies on the main thread (default: cores - 1, at least 1)',
       ),
+    )
+    .addOption(
+      settingOption(
+        'threadedStore',
+        'true|false',
+        'commit to SQLite on a writer thread, false commits on the main thread (default true)',
+      ),
     );
   for (const setting of LIMIT_SETTINGS) {
     command.addOption(

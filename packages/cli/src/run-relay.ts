@@ -3,7 +3,13 @@
 // or SIGINT (a second signal exits at once).
 
 import { toHex } from '@hotline/codec';
-import { openSqliteStore, type Relay, type RelayStore, startRelay } from '@hotline/relay';
+import {
+  openSqliteStore,
+  openThreadedSqliteStore,
+  type Relay,
+  type RelayStore,
+  startRelay,
+} from '@hotline/relay';
 import { publicKeyOf } from '@hotline/signer';
 import pino, { type Logger } from 'pino';
 import type { RelayConfig } from './config.js';
@@ -29,6 +35,7 @@ function describeConfig(config: RelayConfig): Record<string, unknown> {
       config.founders.mode === 'open' ? 'open' : config.founders.keys.map((key) => toHex(key)),
     logLevel: config.logLevel,
     verifyWorkers: config.verifyWorkers ?? 'default',
+    threadedStore: config.threadedStore,
     limits: config.limits,
     configFile: config.configFile ?? null,
     // Only what the operator set; the rest are defaults.
@@ -98,7 +105,9 @@ export async function runRelay(
           'or use --founders open for local trials',
       );
     }
-    store = openSqliteStore(dir.storeFile);
+    store = config.threadedStore
+      ? openThreadedSqliteStore(dir.storeFile)
+      : openSqliteStore(dir.storeFile);
     relay = await startRelay({
       secretKey: key.secretKey,
       store,

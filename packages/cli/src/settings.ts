@@ -129,6 +129,7 @@ export const CONFIG_KEYS: readonly string[] = [
   'founders',
   'logLevel',
   'verifyWorkers',
+  'threadedStore',
   ...LIMIT_SETTINGS.map((setting) => setting.name),
 ];
 

@@ -48,6 +48,7 @@ describe('relay config', () => {
     expect(config.founders).to.deep.equal({ mode: 'allowlist', keys: [] });
     expect(config.logLevel).to.equal('info');
     expect(config.verifyWorkers).to.equal(undefined);
+    expect(config.threadedStore).to.equal(false);
     const { maxFrameBytes: _fixed, ...operatorDefaults } = DEFAULT_LIMITS;
     expect(config.limits).to.deep.equal(operatorDefaults);
     expect(config.configFile).to.equal(undefined);
@@ -138,6 +139,23 @@ describe('relay config', () => {
       'CONFIG_INVALID_VALUE',
     );
     expect(load({ verifyWorkers: '0' }).verifyWorkers).to.equal(0);
+  });
+
+  it('threadedStore: "true"/"false" from flags and env, a JSON boolean in the file', () => {
+    // The default is false, so each source is shown turning it on; a flag beats the file.
+    expect(load({ threadedStore: 'true' }).threadedStore).to.equal(true);
+    expect(load({}, { HOTLINE_THREADED_STORE: 'true' }).threadedStore).to.equal(true);
+    expect(load({}, {}, { threadedStore: true }).threadedStore).to.equal(true);
+    expect(load({ threadedStore: 'false' }, {}, { threadedStore: true }).threadedStore).to.equal(
+      false,
+    );
+    for (const value of ['0', 'no', 'FALSE']) {
+      expect(
+        codeOf(() => load({ threadedStore: value })),
+        value,
+      ).to.equal('CONFIG_INVALID_VALUE');
+    }
+    expect(codeOf(() => load({}, {}, { threadedStore: 'false' }))).to.equal('CONFIG_INVALID_VALUE');
   });
 
   it('every limit has a flag, an env variable and a config key, and is range-checked', () => {

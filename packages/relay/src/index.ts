@@ -10,6 +10,7 @@ export {
 export { Relay, SUBPROTOCOL, startRelay } from './relay.js';
 export { MemoryRelayStore } from './store/memory.js';
 export { openSqliteStore } from './store/sqlite.js';
+export { openThreadedSqliteStore, ThreadedSqliteStore } from './store/threaded.js';
 export type {
   ChainHeadRecord,
   ChannelRecord,

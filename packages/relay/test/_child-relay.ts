@@ -1,13 +1,14 @@
 // A relay in a process of its own, for tests that kill it: SQLite in the directory
-// given as the first argument, a free loopback port, open founders, and the limits
-// given as JSON in the optional second argument. Prints one JSON line {"url": …}
-// once it listens. Exits when its stdin closes, so it never outlives the test.
+// given as the first argument, committed on a writer thread as `hotline relay` does,
+// a free loopback port, open founders, and the limits given as JSON in the optional
+// second argument. Prints one JSON line {"url": …} once it listens. Exits when its
+// stdin closes, so it never outlives the test.
 //
 //   node --import tsx packages/relay/test/_child-relay.ts <dir> ['{"senderRate":1000}']
 
 import { join } from 'node:path';
 import { type RelayLimits, startRelay } from '../src/index.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openThreadedSqliteStore } from '../src/store/threaded.js';
 import { RELAY_SECRET } from './_fixture.js';
 
 const [dir, limitsJson] = process.argv.slice(2);
@@ -19,7 +20,7 @@ const limits = (limitsJson === undefined ? {} : JSON.parse(limitsJson)) as Parti
 
 const relay = await startRelay({
   secretKey: RELAY_SECRET,
-  store: openSqliteStore(join(dir, 'relay.sqlite')),
+  store: openThreadedSqliteStore(join(dir, 'relay.sqlite')),
   founders: { mode: 'open' },
   port: 0,
   limits,

@@ -1,5 +1,5 @@
-// The relay's stores: every RelayStore method on both engines (SQLite file and
-// memory) with the same expectations, all-or-nothing commits, copies that share no
+// The relay's stores: every RelayStore method on each engine (SQLite file, SQLite
+// with commits on a worker thread, memory) with the same expectations, all-or-nothing commits, copies that share no
 // memory, and for SQLite the durability settings, reopening and schema migrations.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +24,7 @@ import {
   StoreOpenError,
 } from '../src/store/migrations.js';
 import { openSqliteStore, SqliteRelayStore, STATEMENTS } from '../src/store/sqlite.js';
+import { openThreadedSqliteStore } from '../src/store/threaded.js';
 import type {
   ChannelRecord,
   CheckpointRecord,
@@ -133,6 +134,7 @@ const ENGINES: { name: string; open: () => RelayStore & Pick<MemoryRelayStore, '
   [
     { name: 'memory', open: () => new MemoryRelayStore() },
     { name: 'sqlite', open: () => openSqliteStore(dbPath()) },
+    { name: 'threaded sqlite', open: () => openThreadedSqliteStore(dbPath()) },
   ];
 
 for (const engine of ENGINES) {

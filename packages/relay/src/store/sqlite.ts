@@ -367,6 +367,14 @@ export class SqliteRelayStore implements RelayStore {
     };
   }
 
+  /**
+   * `PRAGMA data_version` of this connection: it changes when another connection
+   * (another thread's, another process's) commits to the file, and only then.
+   */
+  dataVersion(): number {
+    return this.#db.pragma('data_version', { simple: true }) as number;
+  }
+
   /** The durability settings of this connection, read back from SQLite now. */
   settings(): SqliteSettings {
     return readSettings(this.#db);
