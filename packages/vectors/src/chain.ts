@@ -4,11 +4,17 @@
 // duplicate, gap (with the expected seq), bad-prev (with the expected id) or fork
 // (naming the earlier step whose envelope is the other half of the evidence).
 
-import { readFileSync } from 'node:fs';
 import { type ErrorCode, fromHex, HotlineError, toHex } from '@hotline/codec';
 import { ChainTracker, type ChainVerdict, openEnvelope, signEnvelope } from '@hotline/signer';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { finaliseFile, type Suite, type TestCase, type TestGroup } from './format.js';
+import {
+  checkNotes,
+  finaliseFile,
+  registryCodes,
+  type Suite,
+  type TestCase,
+  type TestGroup,
+} from './format.js';
 import { alice, bob, type TestKey } from './keys.js';
 import { intMap, tstr } from './raw.js';
 
@@ -385,26 +391,15 @@ function testOf(c: Case): ChainTest {
   return test;
 }
 
-/** Codes of a registry layer (the source of truth). */
-function layerCodes(layer: string): string[] {
-  const path = new URL('../../../protocol/registries/errors.json', import.meta.url);
-  const registry = JSON.parse(readFileSync(path, 'utf8')) as {
-    codes: { code: string; layer: string }[];
-  };
-  return registry.codes.filter((c) => c.layer === layer).map((c) => c.code);
-}
-
 function generate(): Record<string, unknown> {
   const tests = cases().map(testOf);
-  const used = new Set(tests.flatMap((t) => t.flags));
-  for (const flag of used) assert(flag in NOTES, `flag ${flag} has no note`);
-  for (const flag of Object.keys(NOTES)) assert(used.has(flag), `note ${flag} is unused`);
+  checkNotes('chain', NOTES, tests);
   const verdicts = new Set(tests.flatMap((t) => t.steps.map((s) => s.verdict)));
   for (const verdict of ['accept', 'duplicate', 'gap', 'bad-prev', 'fork'] as const) {
     assert(verdicts.has(verdict), `no step with verdict ${verdict}`);
   }
   const covered = new Set(tests.map((t) => t.error));
-  const missing = layerCodes('chain').filter((code) => !covered.has(code));
+  const missing = registryCodes('chain').filter((code) => !covered.has(code));
   assert(missing.length === 0, `no vector for ${missing.join(', ')}`);
 
   const testGroups: TestGroup<ChainTest>[] = [

@@ -4,7 +4,6 @@
 // Charter envelopes are signed for real with the fixed test keys; an invalid one is
 // signed as it is, so only the charter rule it breaks can reject it.
 
-import { readFileSync } from 'node:fs';
 import {
   type Charter,
   type CharterInput,
@@ -21,7 +20,14 @@ import {
 } from '@hotline/codec';
 import { openEnvelope, signEnvelope, type VerifyBackend } from '@hotline/signer';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { finaliseFile, type Suite, type TestCase, type TestGroup } from './format.js';
+import {
+  checkNotes,
+  finaliseFile,
+  registryCodes,
+  type Suite,
+  type TestCase,
+  type TestGroup,
+} from './format.js';
 import { alice, bob, carol, mallory, signBytes, type TestKey, testKey } from './keys.js';
 import {
   array,
@@ -808,13 +814,6 @@ const ENVELOPE_HEADER = [
 ];
 
 /** Codes of a registry layer (the source of truth). */
-function layerCodes(layer: string): string[] {
-  const path = new URL('../../../protocol/registries/errors.json', import.meta.url);
-  const registry = JSON.parse(readFileSync(path, 'utf8')) as {
-    codes: { code: string; layer: string }[];
-  };
-  return registry.codes.filter((c) => c.layer === layer).map((c) => c.code);
-}
 
 /** Raised by relays while founding or serving a channel (spec/08-channels.md §6), not here. */
 const RELAY_ONLY = new Set(['CHARTER_RELAY_NOT_LISTED', 'CHARTER_NOT_PERMITTED', 'CHARTER_EXISTS']);
@@ -826,11 +825,11 @@ function fileOf<T extends TestCase>(
   testGroups: Group<T>[],
   checkTest: (group: TestGroup<T>, test: T) => string | undefined,
 ) {
-  const tests = testGroups.flatMap((g) => g.tests);
-  const used = new Set(tests.flatMap((t) => t.flags));
-  for (const flag of used) assert(flag in notes, `${algorithm}: flag ${flag} has no note`);
-  for (const flag of Object.keys(notes))
-    assert(used.has(flag), `${algorithm}: note ${flag} is unused`);
+  checkNotes(
+    algorithm,
+    notes,
+    testGroups.flatMap((g) => g.tests),
+  );
   // The generator's own expectations must hold in this implementation.
   for (const group of testGroups) {
     for (const test of group.tests) {
@@ -868,7 +867,7 @@ function generate(): Record<string, unknown> {
   const covered = new Set(
     Object.values(files).flatMap((f) => f.testGroups.flatMap((g) => g.tests.map((t) => t.error))),
   );
-  const missing = layerCodes('channel').filter(
+  const missing = registryCodes('channel').filter(
     (code) => !RELAY_ONLY.has(code) && !covered.has(code),
   );
   assert(missing.length === 0, `no vector for ${missing.join(', ')}`);

@@ -4,7 +4,6 @@
 // still signed as it is). Receipts are a checkpoint plus an RFC 9162 inclusion proof;
 // consistency tests pair two checkpoints with an RFC 9162 consistency proof.
 
-import { readFileSync } from 'node:fs';
 import {
   CHECKPOINT_PROFILE,
   CHECKPOINT_TYP,
@@ -37,7 +36,14 @@ import {
   verifyReceipt,
 } from '@hotline/signer';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { finaliseFile, type Suite, type TestCase, type TestGroup } from './format.js';
+import {
+  checkNotes,
+  finaliseFile,
+  registryCodes,
+  type Suite,
+  type TestCase,
+  type TestGroup,
+} from './format.js';
 import { mallory, signBytes, type TestKey, testKey } from './keys.js';
 import {
   array,
@@ -902,13 +908,6 @@ const CONSISTENCY_HEADER = [
 ];
 
 /** Codes of a registry layer (the source of truth). */
-function layerCodes(layer: string): string[] {
-  const path = new URL('../../../protocol/registries/errors.json', import.meta.url);
-  const registry = JSON.parse(readFileSync(path, 'utf8')) as {
-    codes: { code: string; layer: string }[];
-  };
-  return registry.codes.filter((c) => c.layer === layer).map((c) => c.code);
-}
 
 function fileOf<T extends TestCase>(
   algorithm: string,
@@ -917,11 +916,11 @@ function fileOf<T extends TestCase>(
   testGroups: TestGroup<T>[],
   checkTest: (group: TestGroup<T>, test: T) => string | undefined,
 ) {
-  const tests = testGroups.flatMap((g) => g.tests);
-  const used = new Set(tests.flatMap((t) => t.flags));
-  for (const flag of used) assert(flag in notes, `${algorithm}: flag ${flag} has no note`);
-  for (const flag of Object.keys(notes))
-    assert(used.has(flag), `${algorithm}: note ${flag} is unused`);
+  checkNotes(
+    algorithm,
+    notes,
+    testGroups.flatMap((g) => g.tests),
+  );
   // The generator's own expectations must hold in this implementation.
   for (const group of testGroups) {
     for (const test of group.tests) {
@@ -966,7 +965,7 @@ function generate(): Record<string, unknown> {
   const covered = new Set(
     Object.values(files).flatMap((f) => f.testGroups.flatMap((g) => g.tests.map((t) => t.error))),
   );
-  const missing = layerCodes('log').filter((code) => !covered.has(code));
+  const missing = registryCodes('log').filter((code) => !covered.has(code));
   assert(missing.length === 0, `no vector for ${missing.join(', ')}`);
   return files;
 }

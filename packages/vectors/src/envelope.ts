@@ -3,7 +3,6 @@
 // by byte (./raw.ts) so that each carries the one defect its comment names — payload
 // and header defects are still signed for real — and each expects one registry code.
 
-import { readFileSync } from 'node:fs';
 import {
   compareBytes,
   decodeEnvelope,
@@ -21,7 +20,14 @@ import {
   toHex,
 } from '@hotline/codec';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { finaliseFile, type Suite, type TestCase, type TestGroup } from './format.js';
+import {
+  checkNotes,
+  finaliseFile,
+  registryCodes,
+  type Suite,
+  type TestCase,
+  type TestGroup,
+} from './format.js';
 import {
   alice,
   bob,
@@ -1691,18 +1697,9 @@ const GROUPS: { match: (code: ErrorCode | undefined) => boolean; description: st
   { match: () => true, description: 'Payload fields and the rules between them.' },
 ];
 
-interface RegistryCode {
-  code: string;
-  layer: string;
-}
-
 /** Codes of the layers this file covers, read from the registry (the source of truth). */
 export function envelopeLayerCodes(): string[] {
-  const path = new URL('../../../protocol/registries/errors.json', import.meta.url);
-  const registry = JSON.parse(readFileSync(path, 'utf8')) as { codes: RegistryCode[] };
-  return registry.codes
-    .filter((c) => c.layer === 'cbor' || c.layer === 'envelope')
-    .map((c) => c.code);
+  return registryCodes('cbor', 'envelope');
 }
 
 function assert(condition: boolean, message: string): asserts condition {
@@ -1757,9 +1754,7 @@ function generate(): Record<string, unknown> {
   const covered = new Set(invalid.map((t) => t.error));
   const missing = envelopeLayerCodes().filter((code) => !covered.has(code));
   assert(missing.length === 0, `no vector for ${missing.join(', ')}`);
-  const used = new Set([...valid, ...invalid].flatMap((t) => t.flags));
-  for (const flag of used) assert(flag in NOTES, `flag ${flag} has no note`);
-  for (const flag of Object.keys(NOTES)) assert(used.has(flag), `note ${flag} is unused`);
+  checkNotes('envelope', NOTES, [...valid, ...invalid]);
 
   const all = [...valid, ...invalid];
   const taken = new Set<EnvelopeTest>();

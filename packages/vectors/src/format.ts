@@ -1,6 +1,8 @@
 // The Wycheproof-style shape every file under test-vectors/ has (see
 // test-vectors/schema/common.schema.json). Byte values are lowercase hex strings.
 
+import { readFileSync } from 'node:fs';
+
 export type Result = 'valid' | 'invalid';
 
 export interface TestCase {
@@ -53,4 +55,28 @@ export function finaliseFile<T extends TestCase>(
   let tcId = 0;
   for (const group of file.testGroups) for (const test of group.tests) test.tcId = ++tcId;
   return { ...file, numberOfTests: tcId };
+}
+
+/** Codes of the given registry layers, read from protocol/registries/errors.json. */
+export function registryCodes(...layers: string[]): string[] {
+  const path = new URL('../../../protocol/registries/errors.json', import.meta.url);
+  const registry = JSON.parse(readFileSync(path, 'utf8')) as {
+    codes: { code: string; layer: string }[];
+  };
+  return registry.codes.filter((c) => layers.includes(c.layer)).map((c) => c.code);
+}
+
+/** Every flag used has a note and every note is used; throws otherwise (generator bug). */
+export function checkNotes(
+  name: string,
+  notes: Record<string, string>,
+  tests: readonly { flags: string[] }[],
+): void {
+  const used = new Set(tests.flatMap((t) => t.flags));
+  for (const flag of used) {
+    if (!(flag in notes)) throw new Error(`${name}: flag ${flag} has no note`);
+  }
+  for (const flag of Object.keys(notes)) {
+    if (!used.has(flag)) throw new Error(`${name}: note ${flag} is unused`);
+  }
 }

@@ -10,7 +10,7 @@ import { concatBytes, type ErrorCode, fromHex, toHex } from '@hotline/codec';
 import { backendAvailable, isAcceptableKey, sign, verify } from '@hotline/signer';
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { finaliseFile, type Suite, type TestCase, type TestGroup } from './format.js';
+import { checkNotes, finaliseFile, type Suite, type TestCase, type TestGroup } from './format.js';
 import { testKey } from './keys.js';
 
 export const SIGNATURE_FILE = 'ed25519_hotline.json';
@@ -598,10 +598,11 @@ function generate(): Record<string, unknown> {
     ),
   ];
   for (const g of testGroups) confirmFlags(g);
-  const used = new Set(testGroups.flatMap((g) => g.tests.flatMap((t) => t.flags)));
-  for (const flag of used) if (!(flag in NOTES)) throw new Error(`flag ${flag} has no note`);
-  for (const flag of Object.keys(NOTES))
-    if (!used.has(flag)) throw new Error(`note ${flag} is unused`);
+  checkNotes(
+    'signature',
+    NOTES,
+    testGroups.flatMap((g) => g.tests),
+  );
   const file = finaliseFile<SignatureTest>({
     $schema: '../schema/signature.schema.json',
     algorithm: 'HOTLINE-ED25519',
