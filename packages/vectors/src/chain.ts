@@ -8,6 +8,7 @@ import { type ErrorCode, fromHex, HotlineError, toHex } from '@hotline/codec';
 import { ChainTracker, type ChainVerdict, openEnvelope, signEnvelope } from '@hotline/signer';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
+  checkEachTest,
   checkNotes,
   finaliseFile,
   registryCodes,
@@ -498,16 +499,9 @@ export function checkChainTest(test: ChainTest): string | undefined {
 
 function check(fileName: string, content: unknown): string[] {
   if (fileName !== CHAIN_FILE) return [`unexpected file ${fileName}`];
-  const file = content as { testGroups?: { tests?: ChainTest[] }[] };
-  if (!Array.isArray(file?.testGroups)) return ['no testGroups'];
-  const failures: string[] = [];
-  for (const group of file.testGroups) {
-    for (const test of group.tests ?? []) {
-      const failure = checkChainTest(test);
-      if (failure !== undefined) failures.push(`tcId ${test.tcId} (${test.comment}): ${failure}`);
-    }
-  }
-  return failures;
+  return checkEachTest<{ tests?: ChainTest[] }, ChainTest>(content, (_, test) =>
+    checkChainTest(test),
+  );
 }
 
 export const chainSuite: Suite = { name: 'chain', generate, check };

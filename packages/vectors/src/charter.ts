@@ -21,11 +21,12 @@ import {
 import { openEnvelope, signEnvelope, type VerifyBackend } from '@hotline/signer';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
-  checkNotes,
-  finaliseFile,
+  checkEachTest,
   registryCodes,
   type Suite,
+  selfCheckedFile,
   type TestCase,
+  type TestChecker,
   type TestGroup,
 } from './format.js';
 import { alice, bob, carol, mallory, signBytes, type TestKey, testKey } from './keys.js';
@@ -813,8 +814,6 @@ const ENVELOPE_HEADER = [
   ...COMMON_HEADER,
 ];
 
-/** Codes of a registry layer (the source of truth). */
-
 /** Raised by relays while founding or serving a channel (spec/08-channels.md §6), not here. */
 const RELAY_ONLY = new Set(['CHARTER_RELAY_NOT_LISTED', 'CHARTER_NOT_PERMITTED', 'CHARTER_EXISTS']);
 
@@ -822,29 +821,18 @@ function fileOf<T extends TestCase>(
   algorithm: string,
   header: string[],
   notes: Record<string, string>,
-  testGroups: Group<T>[],
-  checkTest: (group: TestGroup<T>, test: T) => string | undefined,
+  testGroups: TestGroup<T>[],
+  checkTest: TestChecker<TestGroup<T>, T>,
 ) {
-  checkNotes(
-    algorithm,
-    notes,
-    testGroups.flatMap((g) => g.tests),
-  );
-  // The generator's own expectations must hold in this implementation.
-  for (const group of testGroups) {
-    for (const test of group.tests) {
-      const failure = checkTest(group, test);
-      assert(failure === undefined, `${algorithm}: ${test.comment}: ${failure}`);
-    }
-  }
-  return finaliseFile<T>({
+  const file = {
     $schema: '../schema/charter.schema.json',
     algorithm,
     spec: 'spec/08-channels.md',
     header,
     notes,
     testGroups,
-  });
+  };
+  return selfCheckedFile<T>(file, checkTest);
 }
 
 function generate(): Record<string, unknown> {
@@ -882,17 +870,7 @@ const CHECKERS: Record<string, (group: TestGroup<never>, test: never) => string 
 function check(fileName: string, content: unknown): string[] {
   const checkTest = CHECKERS[fileName];
   if (checkTest === undefined) return [`unexpected file ${fileName}`];
-  const file = content as { testGroups?: TestGroup<never>[] };
-  if (!Array.isArray(file?.testGroups)) return ['no testGroups'];
-  const failures: string[] = [];
-  for (const group of file.testGroups) {
-    for (const test of group.tests ?? []) {
-      const t = test as TestCase;
-      const failure = checkTest(group, test);
-      if (failure !== undefined) failures.push(`tcId ${t.tcId} (${t.comment}): ${failure}`);
-    }
-  }
-  return failures;
+  return checkEachTest(content, checkTest);
 }
 
 export const charterSuite: Suite = { name: 'charter', generate, check };

@@ -21,6 +21,7 @@ import {
 } from '@hotline/codec';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
+  checkEachTest,
   checkNotes,
   finaliseFile,
   registryCodes,
@@ -1814,16 +1815,9 @@ export function checkEnvelopeTest(test: EnvelopeTest): string | undefined {
 
 function check(fileName: string, content: unknown): string[] {
   if (fileName !== ENVELOPE_FILE) return [`unexpected file ${fileName}`];
-  const file = content as { testGroups?: { tests?: EnvelopeTest[] }[] };
-  if (!Array.isArray(file?.testGroups)) return ['no testGroups'];
-  const failures: string[] = [];
-  for (const group of file.testGroups) {
-    for (const test of group.tests ?? []) {
-      const failure = checkEnvelopeTest(test);
-      if (failure !== undefined) failures.push(`tcId ${test.tcId} (${test.comment}): ${failure}`);
-    }
-  }
-  return failures;
+  return checkEachTest<{ tests?: EnvelopeTest[] }, EnvelopeTest>(content, (_, test) =>
+    checkEnvelopeTest(test),
+  );
 }
 
 export const envelopeSuite: Suite = { name: 'envelope', generate, check };

@@ -80,3 +80,45 @@ export function checkNotes(
     if (!used.has(flag)) throw new Error(`${name}: note ${flag} is unused`);
   }
 }
+
+/** A vector's own check: undefined when this implementation behaves as it says. */
+export type TestChecker<G, T> = (group: G, test: T) => string | undefined;
+
+/** Runs `checkTest` over every test of a parsed file: one line per failing test. */
+export function checkEachTest<G extends { tests?: T[] }, T extends TestCase>(
+  content: unknown,
+  checkTest: TestChecker<G, T>,
+): string[] {
+  const file = content as { testGroups?: G[] };
+  if (!Array.isArray(file?.testGroups)) return ['no testGroups'];
+  const failures: string[] = [];
+  for (const group of file.testGroups) {
+    for (const test of group.tests ?? []) {
+      const failure = checkTest(group, test);
+      if (failure !== undefined) failures.push(`tcId ${test.tcId} (${test.comment}): ${failure}`);
+    }
+  }
+  return failures;
+}
+
+/**
+ * Finalises a file after the generator's own checks: notes match flags, and every
+ * test already behaves here as the file will say (a generator bug fails loudly).
+ */
+export function selfCheckedFile<T extends TestCase>(
+  file: Omit<VectorFile<T>, 'numberOfTests'>,
+  checkTest: TestChecker<TestGroup<T>, T>,
+): VectorFile<T> {
+  checkNotes(
+    file.algorithm,
+    file.notes,
+    file.testGroups.flatMap((g) => g.tests),
+  );
+  for (const group of file.testGroups) {
+    for (const test of group.tests) {
+      const failure = checkTest(group, test);
+      if (failure !== undefined) throw new Error(`${file.algorithm}: ${test.comment}: ${failure}`);
+    }
+  }
+  return finaliseFile(file);
+}

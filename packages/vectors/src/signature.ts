@@ -10,7 +10,14 @@ import { concatBytes, type ErrorCode, fromHex, toHex } from '@hotline/codec';
 import { backendAvailable, isAcceptableKey, sign, verify } from '@hotline/signer';
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { checkNotes, finaliseFile, type Suite, type TestCase, type TestGroup } from './format.js';
+import {
+  checkEachTest,
+  checkNotes,
+  finaliseFile,
+  type Suite,
+  type TestCase,
+  type TestGroup,
+} from './format.js';
 import { testKey } from './keys.js';
 
 export const SIGNATURE_FILE = 'ed25519_hotline.json';
@@ -642,16 +649,9 @@ export function checkSignatureTest(publicKeyHex: string, t: SignatureTest): stri
 
 function check(fileName: string, content: unknown): string[] {
   if (fileName !== SIGNATURE_FILE) return [`unexpected file ${fileName}`];
-  const file = content as { testGroups?: SignatureGroup[] };
-  if (!Array.isArray(file?.testGroups)) return ['no testGroups'];
-  const failures: string[] = [];
-  for (const g of file.testGroups) {
-    for (const t of g.tests ?? []) {
-      const failure = checkSignatureTest(g.publicKey, t);
-      if (failure !== undefined) failures.push(`tcId ${t.tcId} (${t.comment}): ${failure}`);
-    }
-  }
-  return failures;
+  return checkEachTest<SignatureGroup, SignatureTest>(content, (g, t) =>
+    checkSignatureTest(g.publicKey, t),
+  );
 }
 
 export const signatureSuite: Suite = { name: 'signature', generate, check };
