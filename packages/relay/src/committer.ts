@@ -44,11 +44,6 @@ export class Committer {
     private readonly observer: CommitObserver,
   ) {}
 
-  /** Entries and evidence waiting for, or in, a commit. */
-  get busy(): boolean {
-    return this.#running !== undefined;
-  }
-
   /** A promise for the commit that will carry whatever is enqueued next. */
   nextCommit(): Promise<void> {
     return new Promise<void>((resolve, reject) => {

@@ -51,6 +51,8 @@ export class Relay implements RelayCore {
   readonly #connections = new Set<Connection>();
   readonly #senderBuckets = new Map<string, TokenBucket>();
   readonly #alive = new WeakMap<object, boolean>();
+  /** Ping rounds a connection has let pass in silence. */
+  readonly #missed = new WeakMap<Connection, number>();
   #http: Server | undefined;
   #wss: WebSocketServer | undefined;
   #pinger: NodeJS.Timeout | undefined;
@@ -247,8 +249,6 @@ export class Relay implements RelayCore {
       else connection.ping();
     }
   }
-
-  readonly #missed = new WeakMap<Connection, number>();
 
   async #http_(
     request: IncomingMessage,
