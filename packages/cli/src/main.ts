@@ -2,6 +2,15 @@
 // Returns the exit code (exit-codes.ts) instead of exiting, so that it can be tested.
 
 import { Command, CommanderError, Option } from 'commander';
+import { registerChannelCommand } from './commands/channel.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerInspectCommand } from './commands/inspect.js';
+import { registerKeygenCommand } from './commands/keygen.js';
+import { registerListenCommand } from './commands/listen.js';
+import { registerSendCommand } from './commands/send.js';
+import { registerVectorsCommand } from './commands/vectors.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { loadRelayConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -135,6 +144,15 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     .showHelpAfterError('(run with --help for the options)');
   relayCommand(program, io, (code) => (running = code));
   conformanceCommand(program, io, (code) => (running = code));
+  registerVerifyCommand(program, io, (code) => (running = code));
+  registerKeygenCommand(program, io, (code) => (running = code));
+  registerChannelCommand(program, io, (code) => (running = code));
+  registerSendCommand(program, io, (code) => (running = code));
+  registerListenCommand(program, io, (code) => (running = code));
+  registerExportCommand(program, io, (code) => (running = code));
+  registerDemoCommand(program, io, (code) => (running = code));
+  registerInspectCommand(program, io, (code) => (running = code));
+  registerVectorsCommand(program, io, (code) => (running = code));
   try {
     program.parse(argv, { from: 'user' });
     return running === undefined ? EXIT_OK : await running;

@@ -3,11 +3,9 @@
 // `hotline-vectors check` regenerates in memory, fails on any difference from the
 // files on disk, and runs this implementation over every vector.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { VECTORS_DIR as root } from './check-files.js';
 import { SUITES } from './suites.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test-vectors');
 
 /** Stable JSON text: two-space indent and a final newline. */
 export function render(value: unknown): string {

@@ -1,0 +1,80 @@
+// `hotline listen <channel>`: connects to every relay of the channel, re-sends the
+// outbox, and prints each verified message as it arrives (and every alarm). Stops
+// after --count messages, after --timeout, or on SIGINT/SIGTERM.
+
+import { decodeEnvelope, toHex } from '@hotline/codec';
+import type { Command } from 'commander';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import type { MainIo } from '../main.js';
+import { alarmJson, alarmLine, envelopeJson, envelopeLine } from '../party/format.js';
+import { channelArg, openParty, type PartyFlags } from '../party/open.js';
+import { partyOptions } from './channel.js';
+
+interface ListenFlags extends PartyFlags {
+  readonly count?: string;
+  readonly timeout?: string;
+  readonly history?: boolean;
+  readonly json?: boolean;
+}
+
+async function listen(channelText: string, flags: ListenFlags, io: MainIo): Promise<number> {
+  const party = openParty(flags, io);
+  const { client } = party;
+  try {
+    const channel = channelArg(client, channelText);
+    const { charter } = client.session(channel)!;
+    const print = (line: string, json: unknown) =>
+      io.out(flags.json ? `${JSON.stringify(json)}\n` : `${line}\n`);
+    if (flags.history) {
+      for (const bytes of client.store.envelopes(channel)) {
+        const envelope = decodeEnvelope(bytes);
+        print(envelopeLine(charter, envelope), envelopeJson(charter, envelope));
+      }
+    }
+    const wanted = flags.count === undefined ? Number.POSITIVE_INFINITY : Number(flags.count);
+    let received = 0;
+    let alarms = 0;
+    const channelHex = toHex(channel);
+    let stop = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const timer = flags.timeout === undefined ? undefined : setTimeout(stop, Number(flags.timeout));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    client.on('message', (event) => {
+      if (toHex(event.channel) !== channelHex) return;
+      print(envelopeLine(charter, event.envelope), envelopeJson(charter, event.envelope));
+      if (++received >= wanted) stop();
+    });
+    client.on('alarm', (alarm) => {
+      alarms++;
+      print(alarmLine(alarm), alarmJson(alarm));
+    });
+    if (wanted === 0) stop();
+    await stopped;
+    clearTimeout(timer);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (alarms > 0) return EXIT_FAILURE;
+    return received >= wanted || flags.count === undefined ? EXIT_OK : EXIT_FAILURE;
+  } finally {
+    party.close();
+  }
+}
+
+export function registerListenCommand(
+  program: Command,
+  io: MainIo,
+  done: (code: Promise<number>) => void,
+): void {
+  partyOptions(
+    program
+      .command('listen')
+      .description('Receive and print verified messages (and alarms) of a channel')
+      .argument('<channel>', 'channel id or a unique prefix of 8+ hex digits')
+      .option('--count <n>', 'stop after n new messages (exit 1 if the timeout comes first)')
+      .option('--timeout <ms>', 'stop after this long')
+      .option('--history', 'print the messages already held first'),
+  ).action((channel: string, flags: ListenFlags) => done(listen(channel, flags, io)));
+}

@@ -1,0 +1,101 @@
+// A party's side on this machine: its key file and its client store, both under
+// the data directory (.hotline/ by default), and a client over them.
+
+import { join, resolve } from 'node:path';
+import { HotlineClient } from '@hotline/client';
+import { openSqliteClientStore, wsSocketFactory } from '@hotline/client/node';
+import { fromHex, toHex } from '@hotline/codec';
+import { readKeyFile } from '@hotline/signer';
+import { MEMBER_KEY_FILE, PASSPHRASE_ENV } from '../commands/keygen.js';
+import { ConfigError } from '../config-error.js';
+import { prepareDataDir } from '../data-dir.js';
+import type { MainIo } from '../main.js';
+import { DEFAULT_DATA_DIR } from '../settings.js';
+
+export const CLIENT_STORE_FILE = 'client.sqlite';
+
+export interface PartyFlags {
+  readonly key?: string;
+  readonly dataDir?: string;
+}
+
+export interface Party {
+  readonly client: HotlineClient;
+  readonly dataDir: string;
+  close(): void;
+}
+
+export function dataDirOf(flags: PartyFlags, io: MainIo): string {
+  return resolve(io.cwd, flags.dataDir ?? io.env['HOTLINE_DATA_DIR'] ?? DEFAULT_DATA_DIR);
+}
+
+/** Opens the member key and the client store; the client starts connecting at once. */
+export function openParty(
+  flags: PartyFlags,
+  io: MainIo,
+  options: { offline?: boolean } = {},
+): Party {
+  const dataDir = dataDirOf(flags, io);
+  const keyFile = resolve(io.cwd, flags.key ?? join(dataDir, MEMBER_KEY_FILE));
+  const passphrase = io.env[PASSPHRASE_ENV];
+  const secretKey = readKeyFile(keyFile, passphrase === '' ? undefined : passphrase);
+  prepareDataDir(dataDir);
+  const store = openSqliteClientStore(join(dataDir, CLIENT_STORE_FILE));
+  const client = new HotlineClient({
+    secretKey,
+    store,
+    socketFactory: wsSocketFactory,
+    offline: options.offline === true,
+  });
+  return {
+    client,
+    dataDir,
+    close() {
+      client.close();
+      store.close();
+    },
+  };
+}
+
+/** A channel of the store named by its id or an unambiguous hex prefix (8+ digits). */
+export function channelArg(client: HotlineClient, text: string): Uint8Array {
+  const prefix = text.toLowerCase();
+  if (!/^[0-9a-f]{8,64}$/.test(prefix)) {
+    throw new ConfigError(
+      'CONFIG_INVALID_VALUE',
+      `channel: 8 to 64 hex digits, not "${text}"`,
+      'channel',
+    );
+  }
+  const matches = client.store
+    .channels()
+    .map((entry) => toHex(entry.channel))
+    .filter((hex) => hex.startsWith(prefix));
+  if (matches.length !== 1) {
+    throw new ConfigError(
+      'CONFIG_INVALID_VALUE',
+      matches.length === 0
+        ? `no channel ${text} here (hotline channel join <charter-file> first)`
+        : `channel prefix ${text} is ambiguous`,
+      'channel',
+    );
+  }
+  return fromHex(matches[0]!);
+}
+
+/** Resolves when `promise` does, or with undefined after `ms`. */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => resolvePromise(undefined), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolvePromise(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

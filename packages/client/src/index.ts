@@ -1,0 +1,23 @@
+export type { Alarm, AlarmEvidence, AlarmType } from './alarms.js';
+export { type ClientOptions, HotlineClient } from './client.js';
+export { type CancelTimer, type Clock, ManualClock, systemClock } from './clock.js';
+export {
+  type ClientEvents,
+  type ClientTuning,
+  DEFAULT_TUNING,
+  type MessageEvent,
+  type ReceiptEvent,
+  type StateEvent,
+} from './context.js';
+export { type BackoffOptions, LinkDownError, type LinkState, RelayRefusal } from './relay-link.js';
+export { ChannelSession, type SendInput, type Sent } from './session.js';
+export {
+  type ClientSocket,
+  type SocketCloseEvent,
+  type SocketFactory,
+  type SocketMessageEvent,
+  SUBPROTOCOL,
+} from './socket.js';
+export { MemoryClientStore } from './store/memory.js';
+export type { ClientStore, ConsistencyRecord, OwnEnvelope } from './store/types.js';
+export * from './transcript/index.js';

@@ -1,0 +1,12 @@
+export {
+  CLIENT_APPLICATION_ID,
+  CLIENT_SCHEMA_VERSION,
+} from './sqlite-migrations.js';
+export {
+  openSqliteClientStore,
+  SqliteClientStore,
+  type SqliteClientStoreOptions,
+  type SqliteClientStoreSettings,
+} from './sqlite-store.js';
+export { StoreOpenError, type StoreOpenErrorCode } from './store-open-error.js';
+export { wsSocketFactory } from './ws-socket.js';

@@ -1,0 +1,606 @@
+// One channel as a member sees it: the own outbox going to every relay of the
+// charter, the envelopes coming from every relay, deduplicated by id and taken
+// through signature and chain checks, and each relay's receipts and checkpoints
+// verified against what it delivered. Everything that fails raises an alarm with
+// its evidence; nothing unverified reaches the application.
+
+import {
+  type Charter,
+  checkCharterEnvelope,
+  type DecodedCheckpoint,
+  type DecodedEnvelope,
+  decodeEnvelope,
+  type EnvelopeFieldsInput,
+  type Frame,
+  HotlineError,
+  isHotlineError,
+  toHex,
+} from '@hotline/codec';
+import {
+  ChainTracker,
+  checkCheckpointConsistency,
+  openCheckpoint,
+  openEnvelope,
+  publicKeyOf,
+  signEnvelope,
+  verifyReceipt,
+} from '@hotline/signer';
+import type { Alarm, AlarmEvidence, AlarmType } from './alarms.js';
+import type { ClientContext } from './context.js';
+import {
+  expectFrame,
+  LinkDownError,
+  type RelayLink,
+  RelayRefusal,
+  type SubscriptionFrame,
+} from './relay-link.js';
+import { RelayView } from './relay-view.js';
+
+/** What `send` takes: the fields a member chooses. */
+export type SendInput = Pick<
+  EnvelopeFieldsInput,
+  'kind' | 'body' | 'precedence' | 'ref' | 'expiry' | 'recipients'
+>;
+
+export interface Sent {
+  readonly channel: Uint8Array;
+  readonly seq: number;
+  readonly id: Uint8Array;
+  readonly bytes: Uint8Array;
+}
+
+interface Parked {
+  readonly envelope: DecodedEnvelope;
+  readonly relay: string;
+}
+
+const hex = toHex;
+
+export class ChannelSession {
+  readonly channelHex: string;
+  readonly charter: Charter;
+  readonly #self: Uint8Array;
+  readonly #selfHex: string;
+  readonly #tracker = new ChainTracker();
+  readonly #seen = new Set<string>();
+  readonly #views = new Map<string, RelayView>();
+  /** Envelopes that arrived ahead of their sender's chain: sender hex → seq → envelope. */
+  readonly #parked = new Map<string, Map<number, Parked>>();
+  #parkedCount = 0;
+  readonly #gapTimers = new Map<string, () => void>();
+  readonly #alarmed = new Set<string>();
+  #closed = false;
+  readonly #charterId: Uint8Array;
+  readonly #founder: boolean;
+
+  readonly channel: Uint8Array;
+
+  /** Verifies the charter envelope (signature, Y1–Y8) and restores what the store holds. */
+  constructor(
+    readonly charterEnvelope: Uint8Array,
+    private readonly ctx: ClientContext,
+  ) {
+    const opened = openEnvelope(charterEnvelope);
+    this.charter = checkCharterEnvelope(opened);
+    const channel = opened.fields.channel;
+    this.channel = channel;
+    this.channelHex = hex(channel);
+    this.#self = publicKeyOf(ctx.secretKey);
+    this.#selfHex = hex(this.#self);
+    this.#charterId = opened.id;
+    this.#founder = this.#isSelf(opened.fields.sender);
+    const { store } = ctx;
+    store.putChannel(channel, charterEnvelope);
+    // The founder's charter is its seq 1: recorded as such even if a crash came
+    // between recording the channel and the own envelope.
+    if (this.#isSelf(opened.fields.sender) && store.ownHead(channel) === undefined) {
+      store.addOwnEnvelope(channel, { seq: 1, id: opened.id, bytes: opened.bytes });
+    }
+    store.putEnvelope(channel, opened.id, opened.bytes);
+    // Rebuild the chains from what was accepted before, in the order it was accepted.
+    for (const bytes of store.envelopes(channel)) {
+      const decoded = decodeEnvelope(bytes);
+      this.#tracker.append(decoded);
+      this.#seen.add(hex(decoded.id));
+    }
+    for (const relay of this.charter.relays) {
+      const view = new RelayView(
+        relay.key,
+        hex(relay.key),
+        store.log(channel, relay.key),
+        store.checkpoints(channel, relay.key),
+      );
+      this.#views.set(view.keyHex, view);
+    }
+  }
+
+  get relays(): readonly RelayView[] {
+    return [...this.#views.values()];
+  }
+
+  #isSelf(key: Uint8Array): boolean {
+    return hex(key) === this.#selfHex;
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  /** Signs the next own envelope, records it, and starts sending it to every relay. */
+  send(input: SendInput): Sent {
+    const { store, clock, secretKey } = this.ctx;
+    const head = store.ownHead(this.channel);
+    const seq = (head?.seq ?? 0) + 1;
+    const bytes = signEnvelope(
+      {
+        ...input,
+        channel: this.channel,
+        sender: this.#self,
+        seq,
+        prev: head?.id,
+        time: clock.now(),
+      },
+      secretKey,
+    );
+    const decoded = decodeEnvelope(bytes);
+    // Recorded before it leaves: a crash from here on re-sends these very bytes.
+    store.addOwnEnvelope(this.channel, { seq, id: decoded.id, bytes });
+    store.putEnvelope(this.channel, decoded.id, bytes);
+    this.#tracker.append(decoded);
+    this.#seen.add(hex(decoded.id));
+    for (const view of this.#views.values()) this.#pump(view);
+    return { channel: this.channel, seq, id: decoded.id, bytes };
+  }
+
+  #receiptedBy(id: Uint8Array, view: RelayView): boolean {
+    return this.ctx.store.receiptRelays(id).some((relay) => hex(relay) === view.keyHex);
+  }
+
+  #link(view: RelayView): RelayLink | undefined {
+    return this.ctx.linkOf(view.keyHex);
+  }
+
+  /** Publishes own envelopes this relay has not receipted, up to the window. */
+  #pump(view: RelayView): void {
+    const link = this.#link(view);
+    if (this.#closed || link === undefined || link.state !== 'ready' || view.nextSeq === 0) return;
+    const { store } = this.ctx;
+    const head = store.ownHead(this.channel)?.seq ?? 0;
+    // Until the relay has receipted our charter, the channel may not exist there
+    // yet: the charter goes alone, so that seq 2 never overtakes the founding.
+    const founding = this.#founder && !this.#receiptedBy(this.#charterId, view);
+    const window = founding ? 1 : this.ctx.options.publishWindow;
+    while (view.inflight < window && view.nextSeq <= head) {
+      const [own] = store.ownEnvelopes(this.channel, view.nextSeq);
+      view.nextSeq++;
+      if (own === undefined) break;
+      if (this.#receiptedBy(own.id, view)) continue;
+      view.inflight++;
+      link
+        .request((requestId) => ({ type: 'publish', requestId, envelope: own.bytes }))
+        .then(
+          (frame) => this.#receipt(view, own.id, expectFrame(frame, 'receipt').receipt),
+          (error: unknown) => this.#publishFailed(view, own.seq, error),
+        )
+        .finally(() => {
+          view.inflight--;
+          this.#pump(view);
+        });
+    }
+  }
+
+  #receipt(view: RelayView, id: Uint8Array, bytes: Uint8Array): void {
+    let checkpoint: DecodedCheckpoint;
+    try {
+      checkpoint = verifyReceipt(bytes, { relay: view.key, channel: this.channel, id }).checkpoint;
+    } catch (error) {
+      if (!isHotlineError(error)) throw error;
+      this.#alarm('relay-tampered', {
+        relay: view.keyHex,
+        code: error.code,
+        detail: 'a receipt failed verification',
+        signed: false,
+        evidence: { received: bytes },
+      });
+      return;
+    }
+    const founded = this.#founder && !this.#receiptedBy(this.#charterId, view);
+    if (this.ctx.store.putReceipt(this.channel, view.key, id, bytes)) {
+      this.ctx.emit('receipt', {
+        channel: this.channel,
+        relay: view.keyHex,
+        id,
+        count: this.ctx.store.receiptRelays(id).length,
+      });
+    }
+    if (founded && this.#receiptedBy(this.#charterId, view)) {
+      this.#link(view)?.subscribe(this.channel, view.delivered.size);
+    }
+    this.#checkpoint(view, checkpoint);
+  }
+
+  #publishFailed(view: RelayView, seq: number, error: unknown): void {
+    if (error instanceof LinkDownError) return; // re-sent when the link is back
+    if (!(error instanceof RelayRefusal)) throw error;
+    const { code, detail } = error.frame;
+    if (code === 'CHAIN_GAP' && detail.expected !== undefined) {
+      // The relay lacks earlier own envelopes (it was down when they went out).
+      view.nextSeq = Math.min(view.nextSeq, detail.expected);
+      return;
+    }
+    if (code === 'RATE_LIMITED' || code === 'SHUTTING_DOWN' || code === 'CHANNEL_UNKNOWN') {
+      // Try this seq again later: the relay may be busy or the charter not there yet.
+      view.nextSeq = Math.min(view.nextSeq, seq);
+      view.inflight++;
+      this.ctx.clock.setTimer(detail.retryAfter ?? this.ctx.options.retryMs, () => {
+        view.inflight--;
+        this.#pump(view);
+      });
+      return;
+    }
+    // CHAIN_FORK / CHAIN_BAD_PREV: the relay holds another own envelope for this seq,
+    // which this client never signed twice: the relay's log or our key is compromised.
+    this.#alarm('relay-refused', {
+      relay: view.keyHex,
+      code,
+      detail: `the relay refused own seq ${seq}`,
+      signed: false,
+      evidence: {},
+    });
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /** The link to this relay is (again) authenticated. */
+  linkReady(link: RelayLink): void {
+    const view = this.#views.get(link.key);
+    if (view === undefined || this.#closed) return;
+    view.live = false;
+    view.inflight = 0;
+    view.behindSince = undefined;
+    // Re-send from the first own envelope this relay has not receipted.
+    const own = this.ctx.store.ownEnvelopes(this.channel);
+    const first = own.find((entry) => !this.#receiptedBy(entry.id, view));
+    view.nextSeq = first?.seq ?? (own.at(-1)?.seq ?? 0) + 1;
+    // A founder subscribes once the relay has its charter (the receipt says so):
+    // before that, the channel does not exist there.
+    if (!this.#founder || this.#receiptedBy(this.#charterId, view)) {
+      link.subscribe(this.channel, view.delivered.size);
+    }
+    this.#pump(view);
+  }
+
+  subscriptionFrame(link: RelayLink, frame: SubscriptionFrame): void {
+    const view = this.#views.get(link.key);
+    if (view === undefined || this.#closed) return;
+    if (frame.type === 'deliver') this.#deliver(link, view, frame.index, frame.envelope);
+    else if (frame.type === 'end-of-backfill') {
+      view.live = true;
+      void this.pollCheckpoint(view);
+    } else {
+      // The relay ended the subscription; subscribe again after a pause.
+      this.ctx.clock.setTimer(this.ctx.options.retryMs, () => {
+        if (link.state === 'ready' && !this.#closed)
+          link.subscribe(this.channel, view.delivered.size);
+      });
+    }
+  }
+
+  #deliver(link: RelayLink, view: RelayView, index: number, bytes: Uint8Array): void {
+    const size = view.delivered.size;
+    if (index < size) return; // delivered before (a resubscription overlaps): nothing new
+    if (index > size) {
+      // The relay skipped log entries: ask again from the first one missing.
+      link.subscribe(this.channel, size);
+      return;
+    }
+    let envelope: DecodedEnvelope;
+    try {
+      envelope = decodeEnvelope(bytes);
+      if (toHex(envelope.fields.channel) !== this.channelHex) {
+        throw new HotlineError('DELIVERY_CHANNEL_MISMATCH', 'envelope of another channel');
+      }
+      // An id already verified stands for the same signed bytes (the id hashes
+      // them): the signature of a copy from a second relay need not be checked again.
+      if (!this.#seen.has(hex(envelope.id))) envelope = openEnvelope(bytes);
+    } catch (error) {
+      if (!isHotlineError(error)) throw error;
+      const { code } = error;
+      this.#alarm('relay-tampered', {
+        relay: view.keyHex,
+        code,
+        detail: `log index ${index}: the relay delivered bytes that fail verification`,
+        signed: false,
+        evidence: { received: bytes },
+      });
+      link.restart('the relay delivered an envelope that fails verification');
+      return;
+    }
+    this.ctx.store.appendLog(this.channel, view.key, index, envelope.id);
+    view.delivered.appendId(envelope.id);
+    for (const checkpoint of view.checkable(size)) this.#matchLog(view, checkpoint);
+    if (view.latest !== undefined && view.delivered.size >= view.latest.fields.size) {
+      view.behindSince = undefined;
+    }
+    this.#incoming(envelope, view.keyHex);
+  }
+
+  #incoming(envelope: DecodedEnvelope, relay: string): void {
+    const idHex = hex(envelope.id);
+    if (this.#seen.has(idHex)) return;
+    const senderHex = hex(envelope.fields.sender);
+    if (!this.charter.members.some((member) => hex(member.key) === senderHex)) {
+      this.#alarm('relay-tampered', {
+        relay,
+        code: 'NOT_MEMBER',
+        detail: 'the relay delivered an envelope of a non-member',
+        signed: true,
+        evidence: { envelopes: [envelope.bytes] },
+      });
+      return;
+    }
+    const verdict = this.#tracker.check(envelope);
+    switch (verdict.verdict) {
+      case 'accept':
+        this.#accept(envelope, relay);
+        this.#drainParked(senderHex);
+        return;
+      case 'gap':
+        this.#park(envelope, relay);
+        return;
+      case 'fork':
+        this.#alarm('fork', {
+          sender: senderHex,
+          code: 'CHAIN_FORK',
+          detail: `two envelopes of seq ${verdict.seq}`,
+          signed: true,
+          evidence: { envelopes: [verdict.existing, verdict.conflicting] },
+        });
+        return;
+      case 'bad-prev': {
+        const head = this.#tracker.chainOf(envelope.fields.channel, envelope.fields.sender).head;
+        const headBytes = head === undefined ? undefined : this.#bytesOf(head.id);
+        this.#alarm('fork', {
+          sender: senderHex,
+          code: 'CHAIN_BAD_PREV',
+          detail: `seq ${envelope.fields.seq} names a predecessor other than the seq ${head?.seq} held`,
+          signed: true,
+          evidence: {
+            envelopes: headBytes === undefined ? [envelope.bytes] : [headBytes, envelope.bytes],
+          },
+        });
+        return;
+      }
+      default:
+        return; // duplicate, or a past seq whose envelope is not retained
+    }
+  }
+
+  #bytesOf(id: Uint8Array): Uint8Array | undefined {
+    const idHex = hex(id);
+    return this.ctx.store
+      .envelopes(this.channel)
+      .find((bytes) => hex(decodeEnvelope(bytes).id) === idHex);
+  }
+
+  #accept(envelope: DecodedEnvelope, relay: string): void {
+    this.#tracker.append(envelope);
+    this.#seen.add(hex(envelope.id));
+    this.ctx.store.putEnvelope(this.channel, envelope.id, envelope.bytes);
+    if (!this.#isSelf(envelope.fields.sender)) {
+      this.ctx.emit('message', { channel: this.channel, envelope, relay });
+    }
+  }
+
+  #park(envelope: DecodedEnvelope, relay: string): void {
+    const senderHex = hex(envelope.fields.sender);
+    let bySeq = this.#parked.get(senderHex);
+    if (bySeq === undefined) {
+      bySeq = new Map();
+      this.#parked.set(senderHex, bySeq);
+    }
+    if (!bySeq.has(envelope.fields.seq) && this.#parkedCount < this.ctx.options.maxParked) {
+      bySeq.set(envelope.fields.seq, { envelope, relay });
+      this.#parkedCount++;
+    }
+    if (this.#gapTimers.has(senderHex)) return;
+    // Another relay may still deliver the missing envelopes; if none does in time,
+    // the later envelope (signed, naming its predecessor) is the evidence.
+    const cancel = this.ctx.clock.setTimer(this.ctx.options.gapTimeoutMs, () => {
+      this.#gapTimers.delete(senderHex);
+      const waiting = this.#parked.get(senderHex);
+      if (waiting === undefined || waiting.size === 0) return;
+      const head = this.#tracker.chainOf(this.channel, envelope.fields.sender).head?.seq ?? 0;
+      const later = [...waiting.values()].map((parked) => parked.envelope.bytes);
+      this.#alarm('gap', {
+        sender: senderHex,
+        code: 'CHAIN_GAP',
+        detail: `seq ${head + 1} of this sender never arrived; later envelopes did`,
+        signed: true,
+        evidence: { envelopes: later },
+      });
+    });
+    this.#gapTimers.set(senderHex, cancel);
+  }
+
+  #drainParked(senderHex: string): void {
+    const bySeq = this.#parked.get(senderHex);
+    if (bySeq === undefined) return;
+    for (;;) {
+      let progressed = false;
+      for (const [seq, parked] of bySeq) {
+        if (this.#tracker.check(parked.envelope).verdict === 'accept') {
+          bySeq.delete(seq);
+          this.#parkedCount--;
+          this.#accept(parked.envelope, parked.relay);
+          progressed = true;
+        } else if (this.#seen.has(hex(parked.envelope.id))) {
+          bySeq.delete(seq);
+          this.#parkedCount--;
+        }
+      }
+      if (!progressed) break;
+    }
+    if (bySeq.size === 0) {
+      this.#parked.delete(senderHex);
+      this.#gapTimers.get(senderHex)?.();
+      this.#gapTimers.delete(senderHex);
+    }
+  }
+
+  // -------------------------------------------------------------- checkpoints
+
+  /** Asks the relay for its latest checkpoint and checks it; reports withholding. */
+  async pollCheckpoint(view: RelayView): Promise<void> {
+    const link = this.#link(view);
+    if (link === undefined || link.state !== 'ready' || this.#closed) return;
+    let frame: Frame;
+    try {
+      frame = await link.request((requestId) => ({
+        type: 'checkpoint-request',
+        requestId,
+        channel: this.channel as never,
+      }));
+    } catch (error) {
+      if (error instanceof LinkDownError || error instanceof RelayRefusal) return;
+      throw error;
+    }
+    const bytes = expectFrame(frame, 'checkpoint').checkpoint;
+    const checkpoint = this.#openCheckpoint(view, bytes);
+    if (checkpoint !== undefined) this.#checkpoint(view, checkpoint);
+    this.#checkWithholding(link, view);
+  }
+
+  #openCheckpoint(view: RelayView, bytes: Uint8Array): DecodedCheckpoint | undefined {
+    try {
+      return openCheckpoint(bytes, { relay: view.key, channel: this.channel });
+    } catch (error) {
+      if (!isHotlineError(error)) throw error;
+      this.#alarm('relay-tampered', {
+        relay: view.keyHex,
+        code: error.code,
+        detail: 'a checkpoint failed verification',
+        signed: false,
+        evidence: { received: bytes },
+      });
+      return undefined;
+    }
+  }
+
+  /** Records a verified checkpoint and checks it against everything held of this relay. */
+  #checkpoint(view: RelayView, checkpoint: DecodedCheckpoint): void {
+    const previous = view.latest;
+    this.ctx.store.putCheckpoint(this.channel, view.key, checkpoint.bytes);
+    const conflicting = view.remember(checkpoint);
+    if (conflicting !== undefined) {
+      this.#alarm('relay-equivocation', {
+        relay: view.keyHex,
+        code: 'CHECKPOINT_INCONSISTENT',
+        detail: `two checkpoints of size ${checkpoint.fields.size} with different roots`,
+        signed: true,
+        evidence: { checkpoints: [conflicting.bytes, checkpoint.bytes] },
+      });
+      return;
+    }
+    if (checkpoint.fields.size <= view.delivered.size) {
+      this.#matchLog(view, checkpoint);
+      return;
+    }
+    // Beyond what was delivered: only a consistency proof ties it to what is held.
+    if (previous !== undefined && previous.fields.size !== checkpoint.fields.size) {
+      void this.#proveConsistency(view, previous, checkpoint);
+    }
+  }
+
+  #matchLog(view: RelayView, checkpoint: DecodedCheckpoint): void {
+    if (view.matches(checkpoint)) return;
+    this.#alarm('relay-log-mismatch', {
+      relay: view.keyHex,
+      code: 'DELIVERED_LOG_MISMATCH',
+      detail: `the checkpoint of size ${checkpoint.fields.size} does not match the log the relay delivered`,
+      // The checkpoint is signed; the delivered order is not (deliver frames are
+      // unsigned), so a third party must take the log from the transcript.
+      signed: false,
+      evidence: { checkpoints: [checkpoint.bytes] },
+    });
+  }
+
+  async #proveConsistency(
+    view: RelayView,
+    a: DecodedCheckpoint,
+    b: DecodedCheckpoint,
+  ): Promise<void> {
+    const link = this.#link(view);
+    if (link === undefined || link.state !== 'ready') return;
+    const [older, newer] = a.fields.size < b.fields.size ? [a, b] : [b, a];
+    let frame: Frame;
+    try {
+      frame = await link.request((requestId) => ({
+        type: 'consistency-request',
+        requestId,
+        channel: this.channel as never,
+        fromSize: older.fields.size,
+        toSize: newer.fields.size,
+      }));
+    } catch (error) {
+      if (error instanceof LinkDownError) return;
+      if (!(error instanceof RelayRefusal)) throw error;
+      frame = error.frame;
+    }
+    const proof = frame.type === 'consistency-proof' ? frame.proof : [];
+    const record = { fromSize: older.fields.size, toSize: newer.fields.size, proof };
+    try {
+      checkCheckpointConsistency(older, newer, proof);
+      this.ctx.store.putConsistency(this.channel, view.key, record);
+    } catch (error) {
+      if (!isHotlineError(error)) throw error;
+      this.#alarm('relay-equivocation', {
+        relay: view.keyHex,
+        code: error.code,
+        detail: `checkpoints of sizes ${older.fields.size} and ${newer.fields.size} are not consistent`,
+        signed: true,
+        evidence: { checkpoints: [older.bytes, newer.bytes], consistency: record },
+      });
+    }
+  }
+
+  #checkWithholding(link: RelayLink, view: RelayView): void {
+    const latest = view.latest;
+    if (!view.live || latest === undefined || latest.fields.size <= view.delivered.size) {
+      view.behindSince = undefined;
+      return;
+    }
+    const now = this.ctx.clock.now();
+    if (view.behindSince === undefined) {
+      view.behindSince = now;
+      link.subscribe(this.channel, view.delivered.size); // ask again first
+      return;
+    }
+    if (now - view.behindSince < this.ctx.options.withholdGraceMs) return;
+    this.#alarm('relay-withholding', {
+      relay: view.keyHex,
+      code: 'DELIVERY_WITHHELD',
+      detail: `the relay signed a log of ${latest.fields.size} entries and delivered ${view.delivered.size}`,
+      signed: false,
+      evidence: { checkpoints: [latest.bytes] },
+    });
+  }
+
+  // -------------------------------------------------------------------- misc
+
+  #alarm(
+    type: AlarmType,
+    alarm: Omit<Alarm, 'type' | 'channel' | 'time' | 'evidence'> & { evidence: AlarmEvidence },
+  ): void {
+    // One alarm per distinct finding: a relay that keeps misbehaving the same way
+    // does not flood the application.
+    const key = `${type}:${alarm.relay ?? ''}:${alarm.sender ?? ''}:${alarm.detail}`;
+    if (this.#alarmed.has(key)) return;
+    this.#alarmed.add(key);
+    this.ctx.emit('alarm', { ...alarm, type, channel: this.channel, time: this.ctx.clock.now() });
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const cancel of this.#gapTimers.values()) cancel();
+    this.#gapTimers.clear();
+  }
+}
