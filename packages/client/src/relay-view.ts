@@ -20,8 +20,10 @@ export class RelayView {
   inflight = 0;
   /** Since when (client clock) the relay's latest checkpoint runs ahead of what it delivered. */
   behindSince: number | undefined;
-  /** Checkpoint sizes already reported as withheld (one alarm each). */
-  readonly reported = new Set<string>();
+  /** Client clock of the last resubscription after skipped entries. */
+  lastSubscribe = Number.NEGATIVE_INFINITY;
+  /** A resubscription is scheduled. */
+  resubscribing = false;
 
   constructor(
     readonly key: Uint8Array,

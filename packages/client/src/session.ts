@@ -289,7 +289,7 @@ export class ChannelSession {
     if (index < size) return; // delivered before (a resubscription overlaps): nothing new
     if (index > size) {
       // The relay skipped log entries: ask again from the first one missing.
-      link.subscribe(this.channel, size);
+      this.#resubscribe(link, view);
       return;
     }
     let envelope: DecodedEnvelope;
@@ -298,9 +298,9 @@ export class ChannelSession {
       if (toHex(envelope.fields.channel) !== this.channelHex) {
         throw new HotlineError('DELIVERY_CHANNEL_MISMATCH', 'envelope of another channel');
       }
-      // An id already verified stands for the same signed bytes (the id hashes
-      // them): the signature of a copy from a second relay need not be checked again.
-      if (!this.#seen.has(hex(envelope.id))) envelope = openEnvelope(bytes);
+      // Verified even when the id was seen: the id hashes the signed bytes, not the
+      // signature, so a copy with an altered signature must not pass unnoticed.
+      envelope = openEnvelope(bytes);
     } catch (error) {
       if (!isHotlineError(error)) throw error;
       const { code } = error;
@@ -321,6 +321,24 @@ export class ChannelSession {
       view.behindSince = undefined;
     }
     this.#incoming(envelope, view.keyHex);
+  }
+
+  /**
+   * Subscribes again from what was delivered, at most once per retry interval: a
+   * relay that keeps skipping an entry must not make us resubscribe at wire speed.
+   */
+  #resubscribe(link: RelayLink, view: RelayView): void {
+    if (view.resubscribing) return;
+    const wait = view.lastSubscribe + this.ctx.options.retryMs - this.ctx.clock.now();
+    const go = () => {
+      view.resubscribing = false;
+      if (link.state !== 'ready' || this.#closed) return;
+      view.lastSubscribe = this.ctx.clock.now();
+      link.subscribe(this.channel, view.delivered.size);
+    };
+    if (wait <= 0) return go();
+    view.resubscribing = true;
+    this.ctx.clock.setTimer(wait, go);
   }
 
   #incoming(envelope: DecodedEnvelope, relay: string): void {
@@ -571,7 +589,7 @@ export class ChannelSession {
     const now = this.ctx.clock.now();
     if (view.behindSince === undefined) {
       view.behindSince = now;
-      link.subscribe(this.channel, view.delivered.size); // ask again first
+      this.#resubscribe(link, view); // ask again first
       return;
     }
     if (now - view.behindSince < this.ctx.options.withholdGraceMs) return;
