@@ -15,6 +15,8 @@ export type AlarmType =
   | 'relay-log-mismatch'
   /** A relay signed a log longer than it delivers to us, for longer than the grace period. */
   | 'relay-withholding'
+  /** A relay claims a shorter log (or no channel) after it signed or delivered a longer one. */
+  | 'relay-rollback'
   /** A relay sent bytes that fail verification (altered envelope, bad checkpoint or receipt). */
   | 'relay-tampered'
   /** A relay refused our envelope in a way only a fork or a lost log explains. */

@@ -226,6 +226,7 @@ export class ChannelSession {
       view.nextSeq = Math.min(view.nextSeq, detail.expected);
       return;
     }
+    if (code === 'CHANNEL_UNKNOWN') this.#checkRollback(view, 0);
     if (code === 'RATE_LIMITED' || code === 'SHUTTING_DOWN' || code === 'CHANNEL_UNKNOWN') {
       // Try this seq again later: the relay may be busy or the charter not there yet.
       view.nextSeq = Math.min(view.nextSeq, seq);
@@ -276,6 +277,11 @@ export class ChannelSession {
       view.live = true;
       void this.pollCheckpoint(view);
     } else {
+      const { code, detail } = frame;
+      if (code === 'CHANNEL_UNKNOWN') this.#checkRollback(view, 0);
+      if (code === 'CURSOR_OUT_OF_RANGE' && detail.size !== undefined) {
+        this.#checkRollback(view, detail.size);
+      }
       // The relay ended the subscription; subscribe again after a pause.
       this.ctx.clock.setTimer(this.ctx.options.retryMs, () => {
         if (link.state === 'ready' && !this.#closed)
@@ -578,6 +584,24 @@ export class ChannelSession {
         evidence: { checkpoints: [older.bytes, newer.bytes], consistency: record },
       });
     }
+  }
+
+  /**
+   * The relay now claims a log of `size` entries (0: no channel). If it signed or
+   * delivered more before, it lost or hides part of its log.
+   */
+  #checkRollback(view: RelayView, size: number): void {
+    const signed = view.latest?.fields.size ?? 0;
+    const known = Math.max(signed, view.delivered.size);
+    if (size >= known) return;
+    this.#alarm('relay-rollback', {
+      relay: view.keyHex,
+      code: 'RELAY_ROLLBACK',
+      detail: `the relay now claims ${size} entries after it ${signed >= view.delivered.size ? 'signed' : 'delivered'} ${known}`,
+      // Its claim (an error frame) is unsigned; the larger checkpoint is signed.
+      signed: false,
+      evidence: view.latest === undefined ? {} : { checkpoints: [view.latest.bytes] },
+    });
   }
 
   #checkWithholding(link: RelayLink, view: RelayView): void {

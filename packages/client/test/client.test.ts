@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KIND, toHex } from '@hotline/codec';
 import { openSqliteStore } from '@hotline/relay';
+import { openCheckpoint, publicKeyOf } from '@hotline/signer';
 import { expect } from 'chai';
 import {
   decodeTranscript,
@@ -154,5 +155,25 @@ describe('client end to end', () => {
       expect(report.ok).to.equal(true);
       expect(transcript.envelopes).to.have.length(4);
     }
+  });
+
+  it('a relay that comes back without its log raises relay-rollback with its signed checkpoint', async () => {
+    let r1 = await relay(RELAY_1);
+    const port = r1.relay.address.port;
+    const alice = client(ALICE);
+    const channel = alice.found(charterOf([ALICE, BOB], [r1]));
+    const sent = alice.send(channel.channel, { kind: KIND.text, body: text('on record') });
+    await alice.receipted(sent.id);
+    await r1.relay.close();
+    const alarm = alice.next('alarm', (event) => event.type === 'relay-rollback');
+    r1 = await relay(RELAY_1, { port }); // a fresh memory store: the log is gone
+    const raised = await alarm;
+    expect(raised.code).to.equal('RELAY_ROLLBACK');
+    const [evidence] = raised.evidence.checkpoints!;
+    const checkpoint = openCheckpoint(evidence!, {
+      relay: publicKeyOf(RELAY_1),
+      channel: channel.channel,
+    });
+    expect(checkpoint.fields.size).to.equal(2);
   });
 });

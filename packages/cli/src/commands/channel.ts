@@ -96,7 +96,7 @@ async function create(flags: CreateFlags, io: MainIo): Promise<number> {
       io.out(`channel ${channel}\ncharter written to ${out}: give it to every member\n`);
       io.out(`founded on ${receipted} of ${session.charter.relays.length} relays\n`);
     }
-    if (done === undefined) {
+    if (!done) {
       io.err(
         `hotline: only ${receipted} relay(s) receipted the charter in time; it stays queued\n`,
       );

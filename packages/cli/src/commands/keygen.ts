@@ -16,13 +16,14 @@ import type { Command } from 'commander';
 import { ConfigError } from '../config-error.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import type { MainIo } from '../main.js';
+import { dataDirOf, MEMBER_KEY_FILE, PASSPHRASE_ENV } from '../party/paths.js';
 import { DEFAULT_DATA_DIR } from '../settings.js';
 
-export const MEMBER_KEY_FILE = 'member-key.json';
-export const PASSPHRASE_ENV = 'HOTLINE_KEY_PASSPHRASE';
+export { MEMBER_KEY_FILE, PASSPHRASE_ENV };
 
 interface KeygenFlags {
   readonly out?: string;
+  readonly dataDir?: string;
   readonly force?: boolean;
   readonly unencrypted?: boolean;
   readonly kdfCost?: string;
@@ -48,7 +49,7 @@ function refuse(io: MainIo, path: string): number {
 }
 
 function runKeygen(flags: KeygenFlags, io: MainIo): number {
-  const path = resolve(io.cwd, flags.out ?? join(DEFAULT_DATA_DIR, MEMBER_KEY_FILE));
+  const path = resolve(io.cwd, flags.out ?? join(dataDirOf(flags, io), MEMBER_KEY_FILE));
   const passphrase = io.env[PASSPHRASE_ENV];
   const encrypt = flags.unencrypted !== true;
   const cost = flags.kdfCost === undefined ? undefined : kdfCost(flags.kdfCost);
@@ -105,9 +106,10 @@ export function registerKeygenCommand(
     .description(
       `Generate an Ed25519 signing key and write it as a key file (mode 0600), encrypted with the passphrase in ${PASSPHRASE_ENV}; print the public key`,
     )
+    .option('--out <file>', `where to write the key file (default <data-dir>/${MEMBER_KEY_FILE})`)
     .option(
-      '--out <file>',
-      `where to write the key file (default ./${DEFAULT_DATA_DIR}/${MEMBER_KEY_FILE})`,
+      '--data-dir <dir>',
+      `the party's data directory (default ./${DEFAULT_DATA_DIR}) [env HOTLINE_DATA_DIR]`,
     )
     .option('--force', 'replace an existing key file (its key is lost)')
     .option('--unencrypted', `write the secret key in the clear, without ${PASSPHRASE_ENV}`)

@@ -82,7 +82,7 @@ async function send(channelText: string, flags: SendFlags, io: MainIo): Promise<
         `sent #${sent.seq} ${toHex(sent.id)}: receipted by ${receipted} of ${relays} relays\n`,
       );
     }
-    if (done === undefined) {
+    if (!done) {
       io.err(
         'hotline: not receipted in time; it stays in the outbox and is re-sent by the next send or listen\n',
       );

@@ -6,13 +6,10 @@ import { HotlineClient } from '@hotline/client';
 import { openSqliteClientStore, wsSocketFactory } from '@hotline/client/node';
 import { fromHex, toHex } from '@hotline/codec';
 import { readKeyFile } from '@hotline/signer';
-import { MEMBER_KEY_FILE, PASSPHRASE_ENV } from '../commands/keygen.js';
 import { ConfigError } from '../config-error.js';
 import { prepareDataDir } from '../data-dir.js';
 import type { MainIo } from '../main.js';
-import { DEFAULT_DATA_DIR } from '../settings.js';
-
-export const CLIENT_STORE_FILE = 'client.sqlite';
+import { CLIENT_STORE_FILE, dataDirOf, MEMBER_KEY_FILE, PASSPHRASE_ENV } from './paths.js';
 
 export interface PartyFlags {
   readonly key?: string;
@@ -23,10 +20,6 @@ export interface Party {
   readonly client: HotlineClient;
   readonly dataDir: string;
   close(): void;
-}
-
-export function dataDirOf(flags: PartyFlags, io: MainIo): string {
-  return resolve(io.cwd, flags.dataDir ?? io.env['HOTLINE_DATA_DIR'] ?? DEFAULT_DATA_DIR);
 }
 
 /** Opens the member key and the client store; the client starts connecting at once. */
@@ -83,14 +76,14 @@ export function channelArg(client: HotlineClient, text: string): Uint8Array {
   return fromHex(matches[0]!);
 }
 
-/** Resolves when `promise` does, or with undefined after `ms`. */
-export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+/** Resolves true when `promise` settles first, false after `ms`. */
+export function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => resolvePromise(undefined), ms);
+    const timer = setTimeout(() => resolvePromise(false), ms);
     promise.then(
-      (value) => {
+      () => {
         clearTimeout(timer);
-        resolvePromise(value);
+        resolvePromise(true);
       },
       (error) => {
         clearTimeout(timer);
