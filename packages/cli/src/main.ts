@@ -33,6 +33,8 @@ export interface MainIo {
   readonly cwd: string;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Transient progress of a long operation, for a person watching; absent when nobody is. */
+  readonly progress?: (text: string) => void;
 }
 
 const defaultIo: MainIo = {
@@ -40,6 +42,10 @@ const defaultIo: MainIo = {
   cwd: process.cwd(),
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  // On a terminal only: one line, rewritten in place, never in logs or pipes.
+  ...(process.stderr.isTTY
+    ? { progress: (text: string) => process.stderr.write(`\r\x1b[K${text}`) }
+    : {}),
 };
 
 function settingOption(name: string, placeholder: string, description: string): Option {

@@ -52,8 +52,17 @@ export interface StateEvent {
   readonly reason?: string;
 }
 
+export interface BackfillEvent {
+  readonly channel: Uint8Array;
+  readonly relay: string;
+  /** Entries this relay has delivered of the channel's log, now that it caught up. */
+  readonly delivered: number;
+}
+
 export interface ClientEvents extends Record<string, unknown> {
   message: MessageEvent;
+  /** A relay finished delivering the log it held when we subscribed (end-of-backfill). */
+  backfill: BackfillEvent;
   receipt: ReceiptEvent;
   alarm: Alarm;
   state: StateEvent;

@@ -2,6 +2,7 @@ export type { Alarm, AlarmEvidence, AlarmType } from './alarms.js';
 export { type ClientOptions, HotlineClient } from './client.js';
 export { type CancelTimer, type Clock, ManualClock, systemClock } from './clock.js';
 export {
+  type BackfillEvent,
   type ClientEvents,
   type ClientTuning,
   DEFAULT_TUNING,

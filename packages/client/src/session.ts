@@ -275,6 +275,11 @@ export class ChannelSession {
     if (frame.type === 'deliver') this.#deliver(link, view, frame.index, frame.envelope);
     else if (frame.type === 'end-of-backfill') {
       view.live = true;
+      this.ctx.emit('backfill', {
+        channel: this.channel,
+        relay: view.keyHex,
+        delivered: view.delivered.size,
+      });
       void this.pollCheckpoint(view);
     } else {
       const { code, detail } = frame;
@@ -426,6 +431,9 @@ export class ChannelSession {
       this.#parkedCount++;
     }
     if (this.#gapTimers.has(senderHex)) return;
+    // Ask every relay where its log stands: one that signed more than it delivered
+    // is asked again for the rest (K4), which may fill the gap.
+    for (const other of this.#views.values()) void this.pollCheckpoint(other);
     // Another relay may still deliver the missing envelopes; if none does in time,
     // the later envelope (signed, naming its predecessor) is the evidence.
     const cancel = this.ctx.clock.setTimer(this.ctx.options.gapTimeoutMs, () => {

@@ -47,6 +47,10 @@ async function listen(channelText: string, flags: ListenFlags, io: MainIo): Prom
       print(envelopeLine(charter, event.envelope), envelopeJson(charter, event.envelope));
       if (++received >= wanted) stop();
     });
+    client.on('backfill', (event) => {
+      if (toHex(event.channel) !== channelHex || flags.json) return;
+      io.err(`caught up with relay ${event.relay.slice(0, 16)}…: ${event.delivered} log entries\n`);
+    });
     client.on('alarm', (alarm) => {
       alarms++;
       print(alarmLine(alarm), alarmJson(alarm));

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import {
   decodeTranscript,
   MAX_TRANSCRIPT_BYTES,
+  type Transcript,
   type TranscriptItem,
   type TranscriptReport,
   transcriptToJson,
@@ -63,7 +64,12 @@ export async function runVerify(file: string, json: boolean, io: MainIo): Promis
     try {
       const transcript = decodeTranscript(bytes);
       view = transcriptToJson(transcript);
-      return verifyTranscript(transcript);
+      const total = transcriptSize(transcript);
+      const result = verifyTranscript(transcript, {
+        onProgress: (checked) => io.progress?.(`verifying: ${checked} of about ${total} items`),
+      });
+      io.progress?.('');
+      return result;
     } catch (error) {
       if (!isHotlineError(error)) throw error;
       return failed(error);
@@ -78,6 +84,15 @@ export async function runVerify(file: string, json: boolean, io: MainIo): Promis
     io.out(summary(report));
   }
   return report.ok ? EXIT_OK : EXIT_FAILURE;
+}
+
+/** About how many items a transcript's report has: for the progress display only. */
+function transcriptSize(transcript: Transcript): number {
+  let items = 1 + transcript.envelopes.length;
+  for (const relay of transcript.relays) {
+    items += 1 + relay.checkpoints.length + relay.receipts.length;
+  }
+  return items;
 }
 
 /** A file that is not a transcript: one failed item for the file itself. */

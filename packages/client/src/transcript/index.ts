@@ -16,5 +16,6 @@ export {
   type TranscriptItem,
   type TranscriptReport,
   type TranscriptVerdict,
+  type TranscriptVerifyOptions,
   verifyTranscript,
 } from './verify.js';

@@ -51,18 +51,31 @@ export interface TranscriptReport {
   readonly ok: boolean;
 }
 
+/** How often (in items) `onProgress` is called. */
+const PROGRESS_EVERY = 1000;
+
+export interface TranscriptVerifyOptions extends VerifyOptions {
+  /** Called with the number of items checked so far, every 1000 items: for progress displays. */
+  onProgress?: (checked: number) => void;
+}
+
 class Items {
   readonly list: TranscriptItem[] = [];
+  constructor(private readonly onProgress?: (checked: number) => void) {}
+  #push(item: TranscriptItem): void {
+    this.list.push(item);
+    if (this.onProgress !== undefined && this.list.length % PROGRESS_EVERY === 0) {
+      this.onProgress(this.list.length);
+    }
+  }
   ok(item: string, detail?: string): void {
-    this.list.push(
-      detail === undefined ? { item, verdict: 'ok' } : { item, verdict: 'ok', detail },
-    );
+    this.#push(detail === undefined ? { item, verdict: 'ok' } : { item, verdict: 'ok', detail });
   }
   fail(item: string, code: ErrorCode, detail: string): void {
-    this.list.push({ item, verdict: 'fail', code, detail });
+    this.#push({ item, verdict: 'fail', code, detail });
   }
   unchecked(item: string, detail: string): void {
-    this.list.push({ item, verdict: 'unchecked', detail });
+    this.#push({ item, verdict: 'unchecked', detail });
   }
   /** A HotlineError becomes a 'fail'; anything else is a bug and propagates. */
   failWith(item: string, error: unknown): void {
@@ -440,8 +453,11 @@ function checkReceipts(
  * Verifies a decoded transcript offline (spec/09-transcript.md §4) and returns one
  * verdict per item; `ok` is true iff no item failed. Never throws on bad content.
  */
-export function verifyTranscript(t: Transcript, options: VerifyOptions = {}): TranscriptReport {
-  const items = new Items();
+export function verifyTranscript(
+  t: Transcript,
+  options: TranscriptVerifyOptions = {},
+): TranscriptReport {
+  const items = new Items(options.onProgress);
   const charter = checkCharter(t, items, options);
   if (charter === undefined) {
     items.unchecked('transcript', 'nothing else can be checked without a valid charter');
