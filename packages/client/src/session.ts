@@ -114,6 +114,11 @@ export class ChannelSession {
     }
   }
 
+  /** The id of the charter envelope (the founder's seq 1). */
+  get charterId(): Uint8Array {
+    return this.#charterId;
+  }
+
   get relays(): readonly RelayView[] {
     return [...this.#views.values()];
   }
@@ -126,6 +131,9 @@ export class ChannelSession {
 
   /** Signs the next own envelope, records it, and starts sending it to every relay. */
   send(input: SendInput): Sent {
+    if (!this.charter.members.some((member) => this.#isSelf(member.key))) {
+      throw new RangeError('this key is not a member of the channel: relays refuse its envelopes');
+    }
     const { store, clock, secretKey } = this.ctx;
     const head = store.ownHead(this.channel);
     const seq = (head?.seq ?? 0) + 1;
@@ -169,7 +177,7 @@ export class ChannelSession {
     const founding = this.#founder && !this.#receiptedBy(this.#charterId, view);
     const window = founding ? 1 : this.ctx.options.publishWindow;
     while (view.inflight < window && view.nextSeq <= head) {
-      const [own] = store.ownEnvelopes(this.channel, view.nextSeq);
+      const [own] = store.ownEnvelopes(this.channel, view.nextSeq, 1);
       view.nextSeq++;
       if (own === undefined) break;
       if (this.#receiptedBy(own.id, view)) continue;
@@ -255,7 +263,6 @@ export class ChannelSession {
     const view = this.#views.get(link.key);
     if (view === undefined || this.#closed) return;
     view.live = false;
-    view.inflight = 0;
     view.behindSince = undefined;
     // Re-send from the first own envelope this relay has not receipted.
     const own = this.ctx.store.ownEnvelopes(this.channel);
@@ -287,6 +294,8 @@ export class ChannelSession {
       if (code === 'CURSOR_OUT_OF_RANGE' && detail.size !== undefined) {
         this.#checkRollback(view, detail.size);
       }
+      // A non-member is never let in: asking again would only load the relay.
+      if (code === 'NOT_MEMBER') return;
       // The relay ended the subscription; subscribe again after a pause.
       this.ctx.clock.setTimer(this.ctx.options.retryMs, () => {
         if (link.state === 'ready' && !this.#closed)

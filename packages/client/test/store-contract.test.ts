@@ -132,6 +132,8 @@ for (const [name, open] of STORES) {
         expect(store.ownEnvelopes(CH_A, 3)).to.deep.equal([own(3), own(4)]);
         expect(store.ownEnvelopes(CH_A, 4)).to.deep.equal([own(4)]);
         expect(store.ownEnvelopes(CH_A, 5)).to.deep.equal([]);
+        expect(store.ownEnvelopes(CH_A, 2, 1)).to.deep.equal([own(2)]);
+        expect(store.ownEnvelopes(CH_A, 3, 5)).to.deep.equal([own(3), own(4)]);
       });
 
       it('keeps one chain per channel', () => {

@@ -85,7 +85,7 @@ async function create(flags: CreateFlags, io: MainIo): Promise<number> {
     const out = resolve(io.cwd, flags.out ?? `${channel.slice(0, 16)}.charter`);
     writeFileSync(out, session.charterEnvelope, { flag: 'wx' });
     const wanted = Math.min(positive(flags.receipts, '--receipts'), session.charter.relays.length);
-    const charterId = party.client.store.ownEnvelopes(session.channel, 1)[0]!.id;
+    const charterId = session.charterId;
     const done = await within(
       party.client.receipted(charterId, wanted),
       positive(flags.timeout, '--timeout'),

@@ -115,7 +115,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       params: { heartbeatInterval: 60_000 },
     });
     const channel = session.channel;
-    const charterId = alpha.client.store.ownEnvelopes(channel, 1)[0]!.id;
+    const charterId = session.charterId;
     await alpha.client.receipted(charterId);
     timeline.say(
       'Alpha',

@@ -54,7 +54,7 @@ export const CLIENT_STATEMENTS = {
   ownHeadSeq: 'SELECT coalesce(max(seq), 0) FROM own_envelopes WHERE channel = ?',
   insertOwn: 'INSERT INTO own_envelopes (channel, seq, id, envelope) VALUES (?, ?, ?, ?)',
   ownFrom:
-    'SELECT seq, id, envelope FROM own_envelopes WHERE channel = ? AND seq >= ? ORDER BY seq',
+    'SELECT seq, id, envelope FROM own_envelopes WHERE channel = ? AND seq >= ? ORDER BY seq LIMIT ?',
   insertEnvelope:
     'INSERT INTO envelopes (channel, id, envelope) VALUES (?, ?, ?) ' +
     'ON CONFLICT (channel, id) DO NOTHING',
@@ -290,10 +290,12 @@ export class SqliteClientStore implements ClientStore {
     this.#addOwn.immediate(channel, envelope);
   }
 
-  ownEnvelopes(channel: Uint8Array, fromSeq = 1): OwnEnvelope[] {
+  ownEnvelopes(channel: Uint8Array, fromSeq = 1, limit = Number.POSITIVE_INFINITY): OwnEnvelope[] {
     this.#requireChannel(channel);
     if (!Number.isSafeInteger(fromSeq)) throw new RangeError('fromSeq must be a safe integer');
-    return (this.#stmt.ownFrom.all(channel, fromSeq) as OwnRow[]).map(ownOf);
+    // LIMIT -1: no limit.
+    const rows = this.#stmt.ownFrom.all(channel, fromSeq, Number.isFinite(limit) ? limit : -1);
+    return (rows as OwnRow[]).map(ownOf);
   }
 
   putEnvelope(channel: Uint8Array, id: Uint8Array, envelope: Uint8Array): boolean {

@@ -71,8 +71,9 @@ export class MemoryClientStore implements ClientStore {
     own.push({ seq: envelope.seq, id: envelope.id.slice(), bytes: envelope.bytes.slice() });
   }
 
-  ownEnvelopes(channel: Uint8Array, fromSeq = 1): OwnEnvelope[] {
-    return this.#channel(channel).own.slice(Math.max(0, fromSeq - 1));
+  ownEnvelopes(channel: Uint8Array, fromSeq = 1, limit = Number.POSITIVE_INFINITY): OwnEnvelope[] {
+    const start = Math.max(0, fromSeq - 1);
+    return this.#channel(channel).own.slice(start, start + limit);
   }
 
   putEnvelope(channel: Uint8Array, id: Uint8Array, bytes: Uint8Array): boolean {

@@ -34,8 +34,8 @@ export interface ClientStore {
    * unless `envelope.seq` is the head's seq + 1 (1 on a new channel).
    */
   addOwnEnvelope(channel: Uint8Array, envelope: OwnEnvelope): void;
-  /** Own envelopes of `channel` with seq ≥ fromSeq, ascending. */
-  ownEnvelopes(channel: Uint8Array, fromSeq?: number): OwnEnvelope[];
+  /** Own envelopes of `channel` with seq ≥ fromSeq, ascending; at most `limit` of them. */
+  ownEnvelopes(channel: Uint8Array, fromSeq?: number, limit?: number): OwnEnvelope[];
 
   /** Records a verified envelope of the channel (any sender); false if it was there. */
   putEnvelope(channel: Uint8Array, id: Uint8Array, bytes: Uint8Array): boolean;
