@@ -128,3 +128,17 @@ export {
   sign1Profile,
   sigStructure,
 } from './sign1.js';
+export {
+  type Area,
+  BODY_LIMITS,
+  decodeBody,
+  encodeArea,
+  encodeBody,
+  encodePoint,
+  encodeTextBlock,
+  encodeWindow,
+  MICRODEGREES,
+  type Point,
+  type TextBlock,
+  type Window,
+} from './kinds/common.js';
