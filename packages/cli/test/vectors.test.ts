@@ -41,6 +41,7 @@ describe('hotline vectors', () => {
       'checkpoint',
       'merkle',
       'charter',
+      'kinds',
     ]);
     for (const file of summary.files) expect(file.vectors, file.file).to.be.above(0);
     expect(summary.passed).to.equal(summary.vectors);

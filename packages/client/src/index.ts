@@ -11,6 +11,15 @@ export {
   type StateEvent,
 } from './context.js';
 export { type BackoffOptions, LinkDownError, type LinkState, RelayRefusal } from './relay-link.js';
+export {
+  type AckRecord,
+  type AckStage,
+  AckTracker,
+  type Expectation,
+  type StageDeadlines,
+} from './semantics/acks.js';
+export { Liveness, SILENT_AFTER_INTERVALS } from './semantics/liveness.js';
+export * from './semantics/measures.js';
 export { ChannelSession, type SendInput, type Sent } from './session.js';
 export {
   type ClientSocket,

@@ -24,6 +24,8 @@ export class RelayView {
   lastSubscribe = Number.NEGATIVE_INFINITY;
   /** A resubscription is scheduled. */
   resubscribing = false;
+  /** While behind (K4): the relay was asked again once already. */
+  askedAgain = false;
 
   constructor(
     readonly key: Uint8Array,
@@ -44,6 +46,17 @@ export class RelayView {
     this.checkpoints.set(size, same);
     if (this.latest === undefined || size > this.latest.fields.size) this.latest = checkpoint;
     return conflicting;
+  }
+
+  /** The held checkpoint with exactly these bytes (its signature verified when it was taken), if any. */
+  verified(bytes: Uint8Array): DecodedCheckpoint | undefined {
+    let size: number;
+    try {
+      size = decodeCheckpoint(bytes).fields.size; // the profile only: no signature check
+    } catch {
+      return undefined; // the full verification will report it
+    }
+    return this.checkpoints.get(size)?.find((held) => bytesEqual(held.bytes, bytes));
   }
 
   /** The checkpoints whose size the delivered log has just reached or passed, unchecked yet. */

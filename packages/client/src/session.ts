@@ -5,11 +5,13 @@
 // its evidence; nothing unverified reaches the application.
 
 import {
+  bytesEqual,
   type Charter,
   checkCharterEnvelope,
   type DecodedCheckpoint,
   type DecodedEnvelope,
   decodeEnvelope,
+  decodeReceipt,
   type EnvelopeFieldsInput,
   type Frame,
   HotlineError,
@@ -19,10 +21,12 @@ import {
 import {
   ChainTracker,
   checkCheckpointConsistency,
+  leafHashOfId,
   openCheckpoint,
   openEnvelope,
   publicKeyOf,
   signEnvelope,
+  verifyInclusion,
   verifyReceipt,
 } from '@hotline/signer';
 import type { Alarm, AlarmEvidence, AlarmType } from './alarms.js';
@@ -63,6 +67,8 @@ export class ChannelSession {
   readonly #selfHex: string;
   readonly #tracker = new ChainTracker();
   readonly #seen = new Set<string>();
+  /** id → signature (hex) of every envelope accepted: a known copy needs no second check. */
+  readonly #signatures = new Map<string, string>();
   readonly #views = new Map<string, RelayView>();
   /** Envelopes that arrived ahead of their sender's chain: sender hex → seq → envelope. */
   readonly #parked = new Map<string, Map<number, Parked>>();
@@ -100,8 +106,7 @@ export class ChannelSession {
     // Rebuild the chains from what was accepted before, in the order it was accepted.
     for (const bytes of store.envelopes(channel)) {
       const decoded = decodeEnvelope(bytes);
-      this.#tracker.append(decoded);
-      this.#seen.add(hex(decoded.id));
+      this.#remember(decoded);
     }
     for (const relay of this.charter.relays) {
       const view = new RelayView(
@@ -152,8 +157,7 @@ export class ChannelSession {
     // Recorded before it leaves: a crash from here on re-sends these very bytes.
     store.addOwnEnvelope(this.channel, { seq, id: decoded.id, bytes });
     store.putEnvelope(this.channel, decoded.id, bytes);
-    this.#tracker.append(decoded);
-    this.#seen.add(hex(decoded.id));
+    this.#remember(decoded);
     for (const view of this.#views.values()) this.#pump(view);
     return { channel: this.channel, seq, id: decoded.id, bytes };
   }
@@ -198,7 +202,7 @@ export class ChannelSession {
   #receipt(view: RelayView, id: Uint8Array, bytes: Uint8Array): void {
     let checkpoint: DecodedCheckpoint;
     try {
-      checkpoint = verifyReceipt(bytes, { relay: view.key, channel: this.channel, id }).checkpoint;
+      checkpoint = this.#verifyReceipt(view, bytes, id);
     } catch (error) {
       if (!isHotlineError(error)) throw error;
       this.#alarm('relay-tampered', {
@@ -223,6 +227,32 @@ export class ChannelSession {
       this.#link(view)?.subscribe(this.channel, view.delivered.size);
     }
     this.#checkpoint(view, checkpoint);
+  }
+
+  /**
+   * verifyReceipt, but the checkpoint's signature is checked once: the receipts of
+   * one commit share their checkpoint, so a known checkpoint needs only the proof.
+   */
+  #verifyReceipt(view: RelayView, bytes: Uint8Array, id: Uint8Array): DecodedCheckpoint {
+    const receipt = decodeReceipt(bytes);
+    const known = view.verified(receipt.checkpoint);
+    if (known === undefined) {
+      return verifyReceipt(receipt, { relay: view.key, channel: this.channel, id }).checkpoint;
+    }
+    if (!bytesEqual(receipt.id, id)) {
+      throw new HotlineError('RECEIPT_ID_MISMATCH', 'receipt for another envelope');
+    }
+    const { size, root } = known.fields;
+    if (receipt.index >= size) {
+      throw new HotlineError(
+        'RECEIPT_INDEX_OUT_OF_RANGE',
+        `index ${receipt.index} >= size ${size}`,
+      );
+    }
+    if (!verifyInclusion(leafHashOfId(id), receipt.index, size, [...receipt.proof], root)) {
+      throw new HotlineError('RECEIPT_PROOF_INVALID', 'inclusion proof does not reach the root');
+    }
+    return known;
   }
 
   #publishFailed(view: RelayView, seq: number, error: unknown): void {
@@ -318,9 +348,11 @@ export class ChannelSession {
       if (toHex(envelope.fields.channel) !== this.channelHex) {
         throw new HotlineError('DELIVERY_CHANNEL_MISMATCH', 'envelope of another channel');
       }
-      // Verified even when the id was seen: the id hashes the signed bytes, not the
-      // signature, so a copy with an altered signature must not pass unnoticed.
-      envelope = openEnvelope(bytes);
+      // The id hashes the signed bytes, not the signature: a copy of a known
+      // envelope is verified again unless its signature is the one verified before
+      // (then the bytes are identical: the profile allows one encoding).
+      const known = this.#signatures.get(hex(envelope.id));
+      if (known === undefined || known !== hex(envelope.signature)) envelope = openEnvelope(bytes);
     } catch (error) {
       if (!isHotlineError(error)) throw error;
       const { code } = error;
@@ -339,6 +371,7 @@ export class ChannelSession {
     for (const checkpoint of view.checkable(size)) this.#matchLog(view, checkpoint);
     if (view.latest !== undefined && view.delivered.size >= view.latest.fields.size) {
       view.behindSince = undefined;
+      view.askedAgain = false;
     }
     this.#incoming(envelope, view.keyHex);
   }
@@ -419,9 +452,16 @@ export class ChannelSession {
       .find((bytes) => hex(decodeEnvelope(bytes).id) === idHex);
   }
 
-  #accept(envelope: DecodedEnvelope, relay: string): void {
+  /** Takes an envelope into its sender's chain and the set of envelopes seen. */
+  #remember(envelope: DecodedEnvelope): void {
     this.#tracker.append(envelope);
-    this.#seen.add(hex(envelope.id));
+    const idHex = hex(envelope.id);
+    this.#seen.add(idHex);
+    this.#signatures.set(idHex, hex(envelope.signature));
+  }
+
+  #accept(envelope: DecodedEnvelope, relay: string): void {
+    this.#remember(envelope);
     this.ctx.store.putEnvelope(this.channel, envelope.id, envelope.bytes);
     if (!this.#isSelf(envelope.fields.sender)) {
       this.ctx.emit('message', { channel: this.channel, envelope, relay });
@@ -625,15 +665,25 @@ export class ChannelSession {
     const latest = view.latest;
     if (!view.live || latest === undefined || latest.fields.size <= view.delivered.size) {
       view.behindSince = undefined;
+      view.askedAgain = false;
       return;
     }
     const now = this.ctx.clock.now();
     if (view.behindSince === undefined) {
+      // Deliveries may be on their way: resubscribing now would discard them.
       view.behindSince = now;
-      this.#resubscribe(link, view); // ask again first
       return;
     }
-    if (now - view.behindSince < this.ctx.options.withholdGraceMs) return;
+    const behindFor = now - view.behindSince;
+    const grace = this.ctx.options.withholdGraceMs;
+    if (behindFor < grace) {
+      // Still behind half-way through the grace period: ask again, once.
+      if (behindFor >= grace / 2 && !view.askedAgain) {
+        view.askedAgain = true;
+        this.#resubscribe(link, view);
+      }
+      return;
+    }
     this.#alarm('relay-withholding', {
       relay: view.keyHex,
       code: 'DELIVERY_WITHHELD',

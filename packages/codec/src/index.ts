@@ -1,10 +1,15 @@
 export {
+  type AckDeadlines,
+  type AckDeadlineTable,
+  ackDeadlinesOf,
+  CHARTER_DEFAULTS,
   CHARTER_LIMITS,
   type Charter,
   type CharterInput,
   type CharterMember,
   type CharterMemberInput,
   type CharterParams,
+  type CharterParamsInput,
   type CharterRelay,
   type CharterRelayInput,
   channelIdOf,
@@ -14,6 +19,9 @@ export {
   encodeCharterBody,
   isMember,
   listsRelay,
+  type MemberRole,
+  memberRole,
+  permitsKind,
 } from './charter.js';
 export {
   assembleCheckpoint,
@@ -83,6 +91,31 @@ export {
   type UnsubscribeFrame,
   type WelcomeFrame,
 } from './frames.js';
+export * from './kinds/ack.js';
+export * from './kinds/assurance.js';
+export {
+  type Area,
+  BODY_LIMITS,
+  decodeBody,
+  encodeArea,
+  encodeBody,
+  encodePoint,
+  encodeTextBlock,
+  encodeWindow,
+  MICRODEGREES,
+  type Point,
+  type TextBlock,
+  type Window,
+} from './kinds/common.js';
+export * from './kinds/heartbeat.js';
+export * from './kinds/incident.js';
+export * from './kinds/join.js';
+export * from './kinds/keys.js';
+export * from './kinds/measures.js';
+export * from './kinds/notification.js';
+export * from './kinds/redline.js';
+export * from './kinds/suspension.js';
+export * from './kinds/text.js';
 export {
   type Bytes,
   bytesEqual,
@@ -128,17 +161,3 @@ export {
   sign1Profile,
   sigStructure,
 } from './sign1.js';
-export {
-  type Area,
-  BODY_LIMITS,
-  decodeBody,
-  encodeArea,
-  encodeBody,
-  encodePoint,
-  encodeTextBlock,
-  encodeWindow,
-  MICRODEGREES,
-  type Point,
-  type TextBlock,
-  type Window,
-} from './kinds/common.js';

@@ -8,8 +8,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
+  ackDeadlinesOf,
   assembleEnvelope,
   bytesEqual,
+  CHARTER_DEFAULTS,
   CHARTER_LIMITS,
   type Charter,
   type CharterInput,
@@ -25,6 +27,10 @@ import {
   isMember,
   KIND,
   listsRelay,
+  type MemberRole,
+  memberRole,
+  PRECEDENCE,
+  permitsKind,
 } from '../src/index.js';
 import {
   array,
@@ -199,8 +205,8 @@ describe('charter: rejections', () => {
     ['members a map', body(map(), RELAYS), 'members'],
     ['a member is an array', body(array(array()), RELAYS), 'members[0]'],
     [
-      'a member has key 4',
-      body(array(map([uint(1), bstr(ALICE)], [uint(2), tstr('A')], [uint(4), uint(0)])), RELAYS),
+      'a member has key 5',
+      body(array(map([uint(1), bstr(ALICE)], [uint(2), tstr('A')], [uint(5), uint(0)])), RELAYS),
       'members[0]',
     ],
     [
@@ -254,8 +260,8 @@ describe('charter: rejections', () => {
     ['params an array', body(MEMBERS, RELAYS, array(uint(60_000))), 'params'],
     ['params without heartbeat', body(MEMBERS, RELAYS, map()), 'params.heartbeatInterval'],
     [
-      'params key 2',
-      body(MEMBERS, RELAYS, map([uint(1), uint(60_000)], [uint(2), uint(0)])),
+      'params key 7',
+      body(MEMBERS, RELAYS, map([uint(1), uint(60_000)], [uint(7), uint(0)])),
       'params',
     ],
     ['heartbeat 999 ms', body(MEMBERS, RELAYS, params(uint(999))), 'params.heartbeatInterval'],
@@ -516,6 +522,7 @@ describe('charter: registry', () => {
   const EXERCISED = [
     'CHARTER_MALFORMED',
     'CHARTER_LIMIT',
+    'CHARTER_INVALID',
     'CHARTER_MEMBERS_UNSORTED',
     'CHARTER_MEMBER_DUPLICATE',
     'CHARTER_RELAYS_UNSORTED',
@@ -536,6 +543,411 @@ describe('charter: registry', () => {
 });
 
 // ---------------------------------------------------------------------------
+// The complete charter: roles and the optional parameters (spec/08-channels.md §2.5)
+
+const DEFAULTS_JSON = JSON.parse(
+  readFileSync(new URL('../../../protocol/registries/deadlines.json', import.meta.url), 'utf8'),
+) as {
+  ackDeadlines: {
+    precedence: string;
+    value: number;
+    received: number;
+    understood: number;
+    accepted: number;
+  }[];
+  minLeadTime: { value: number };
+};
+
+/** {1: received, 2: understood, 3: accepted} written by hand. */
+const stageMap = (received: number, understood: number, accepted: number): Uint8Array =>
+  map([uint(1), uint(received)], [uint(2), uint(understood)], [uint(3), uint(accepted)]);
+/** Params {1: 60000, …entries}, entries in key order. */
+const fullParams = (...entries: [Uint8Array, Uint8Array][]): Uint8Array =>
+  map([uint(1), uint(60_000)], ...entries);
+const withParams = (...entries: [Uint8Array, Uint8Array][]): Uint8Array =>
+  body(MEMBERS, RELAYS, fullParams(...entries));
+const deadlines = (...entries: [Uint8Array, Uint8Array][]) =>
+  withParams([uint(2), map(...entries)]);
+const languages = (...tags: string[]) => withParams([uint(3), array(...tags.map(tstr))]);
+const kinds = (...values: number[]) => withParams([uint(4), array(...values.map(uint))]);
+
+const FULL_BODY = body(
+  array(
+    map([uint(1), bstr(ALICE)], [uint(2), tstr('Alice')], [uint(3), bstr(BOX)], [uint(4), uint(1)]),
+    map([uint(1), bstr(BOB)], [uint(2), tstr('Bob')], [uint(4), uint(3)]),
+  ),
+  RELAYS,
+  fullParams(
+    [
+      uint(2),
+      map(
+        [uint(0), stageMap(3_600_000, 7_200_000, 86_400_000)],
+        [uint(1), stageMap(30_000, 300_000, 300_000)],
+      ),
+    ],
+    [uint(3), array(tstr('en'), tstr('ru'))],
+    [uint(4), array(uint(2), uint(3), uint(12), uint(13))],
+    [uint(5), uint(16_384)],
+    [uint(6), uint(172_800_000)],
+  ),
+);
+
+const FULL_INPUT: CharterInput = {
+  members: [
+    { key: BOB, name: 'Bob', role: 'observer' },
+    { key: ALICE, name: 'Alice', encryptionKey: BOX, role: 'principal' },
+  ],
+  relays: INPUT.relays,
+  params: {
+    heartbeatInterval: 60_000,
+    // Given flash first and languages and kinds out of order: the encoder orders them.
+    ackDeadlines: {
+      flash: { received: 30_000, understood: 300_000, accepted: 300_000 },
+      routine: { received: 3_600_000, understood: 7_200_000, accepted: 86_400_000 },
+    },
+    languages: ['ru', 'en'],
+    permittedKinds: [13, 12, 2, 3],
+    maxBodyBytes: 16_384,
+    minLeadTime: 172_800_000,
+  },
+};
+
+describe('charter: roles and parameters', () => {
+  it('encodes every optional field to the hand-written bytes, in key order', () => {
+    expect(hex(encodeCharterBody(FULL_INPUT))).to.equal(hex(FULL_BODY));
+  });
+
+  it('decodes them to frozen values; precedences by name, roles by name', () => {
+    const charter = decodeCharterBody(FULL_BODY);
+    expect(charter.members.map((m) => m.role)).to.deep.equal(['principal', 'observer']);
+    expect(charter.params).to.deep.equal({
+      heartbeatInterval: 60_000,
+      ackDeadlines: {
+        routine: { received: 3_600_000, understood: 7_200_000, accepted: 86_400_000 },
+        flash: { received: 30_000, understood: 300_000, accepted: 300_000 },
+      },
+      languages: ['en', 'ru'],
+      permittedKinds: [2, 3, 12, 13],
+      maxBodyBytes: 16_384,
+      minLeadTime: 172_800_000,
+    });
+    const p = charter.params;
+    for (const value of [p, p.ackDeadlines, p.ackDeadlines!.flash, p.languages, p.permittedKinds]) {
+      expect(Object.isFrozen(value)).to.equal(true);
+    }
+    expect(hex(encodeCharterBody(charter))).to.equal(hex(FULL_BODY));
+  });
+
+  it('a charter without them decodes as before: no role, no new parameter, not even undefined', () => {
+    const charter = decodeCharterBody(BODY);
+    for (const m of charter.members) expect(m).to.not.have.property('role');
+    expect(Object.keys(charter.params)).to.deep.equal(['heartbeatInterval']);
+  });
+
+  it('accepts the edges: deadlines 1 s and 7 days, equal stages, 8 languages, 64 kinds, limits', () => {
+    const edge = encodeCharterBody({
+      ...INPUT,
+      params: {
+        heartbeatInterval: 1000,
+        ackDeadlines: {
+          priority: { received: 1000, understood: 1000, accepted: 604_800_000 },
+          immediate: { received: 604_800_000, understood: 604_800_000, accepted: 604_800_000 },
+        },
+        languages: ['ar', 'de-CH', 'EN', 'es', 'fr', 'ru', 'zh-Hans', 'zh-Hant'],
+        permittedKinds: [...Array.from({ length: 63 }, (_, i) => i + 1), 65_535],
+        maxBodyBytes: 1024,
+        minLeadTime: 0,
+      },
+    });
+    const { params: p } = decodeCharterBody(edge);
+    expect(Object.keys(p.ackDeadlines!)).to.deep.equal(['immediate', 'priority']);
+    // Ascending ignoring case: "EN" sorts between "de-CH" and "es".
+    expect(p.languages).to.deep.equal([
+      'ar',
+      'de-CH',
+      'EN',
+      'es',
+      'fr',
+      'ru',
+      'zh-Hans',
+      'zh-Hant',
+    ]);
+    expect(p.permittedKinds).to.have.length(64);
+    expect([p.maxBodyBytes, p.minLeadTime]).to.deep.equal([1024, 0]);
+    const top = encodeCharterBody({
+      ...INPUT,
+      params: { heartbeatInterval: 1000, maxBodyBytes: 65_536, minLeadTime: 7_776_000_000 },
+    });
+    expect(decodeCharterBody(top).params.minLeadTime).to.equal(7_776_000_000);
+  });
+
+  const malformed: [string, Uint8Array, string][] = [
+    [
+      'role 0',
+      body(array(map([uint(1), bstr(ALICE)], [uint(2), tstr('A')], [uint(4), uint(0)])), RELAYS),
+      'members[0].role',
+    ],
+    [
+      'role 4',
+      body(array(map([uint(1), bstr(ALICE)], [uint(2), tstr('A')], [uint(4), uint(4)])), RELAYS),
+      'members[0].role',
+    ],
+    [
+      'role as text',
+      body(
+        array(map([uint(1), bstr(ALICE)], [uint(2), tstr('A')], [uint(4), tstr('observer')])),
+        RELAYS,
+      ),
+      'members[0].role',
+    ],
+    ['ack deadlines an array', withParams([uint(2), array()]), 'params.ackDeadlines'],
+    ['precedence 4', deadlines([uint(4), stageMap(1000, 1000, 1000)]), 'params.ackDeadlines'],
+    ['stages an array', deadlines([uint(1), array(uint(1000))]), 'params.ackDeadlines.flash'],
+    [
+      'stage key 4',
+      deadlines([
+        uint(1),
+        map(
+          [uint(1), uint(1000)],
+          [uint(2), uint(1000)],
+          [uint(3), uint(1000)],
+          [uint(4), uint(1000)],
+        ),
+      ]),
+      'params.ackDeadlines.flash',
+    ],
+    [
+      'no accepted stage',
+      deadlines([uint(2), map([uint(1), uint(1000)], [uint(2), uint(1000)])]),
+      'params.ackDeadlines.immediate.accepted',
+    ],
+    [
+      'received 999 ms',
+      deadlines([uint(3), stageMap(999, 1000, 1000)]),
+      'params.ackDeadlines.priority.received',
+    ],
+    [
+      'accepted after 7 days and 1 ms',
+      deadlines([uint(0), stageMap(1000, 1000, 604_800_001)]),
+      'params.ackDeadlines.routine.accepted',
+    ],
+    ['languages a text', withParams([uint(3), tstr('en')]), 'params.languages'],
+    ['a language of 1 letter', languages('e'), 'params.languages[0]'],
+    ['a language with an underscore', languages('en', 'zh_Hans'), 'params.languages[1]'],
+    ['a language as bytes', withParams([uint(3), array(bstr(utf8('en')))]), 'params.languages[0]'],
+    ['permitted kinds a map', withParams([uint(4), map()]), 'params.permittedKinds'],
+    ['kind 0', kinds(0, 3), 'params.permittedKinds[0]'],
+    ['kind 65536', kinds(3, 65_536), 'params.permittedKinds[1]'],
+    ['kind -3', withParams([uint(4), array(nint(-3))]), 'params.permittedKinds[0]'],
+    ['body limit 1023', withParams([uint(5), uint(1023)]), 'params.maxBodyBytes'],
+    ['body limit 65537', withParams([uint(5), uint(65_537)]), 'params.maxBodyBytes'],
+    [
+      'lead time of 90 days and 1 ms',
+      withParams([uint(6), uint(7_776_000_001)]),
+      'params.minLeadTime',
+    ],
+    ['lead time as text', withParams([uint(6), tstr('24h')]), 'params.minLeadTime'],
+  ];
+  for (const [what, bytes, field] of malformed) {
+    it(`CHARTER_MALFORMED: ${what} (field ${field})`, () => expectMalformed(bytes, field));
+  }
+
+  const codes: [string, Uint8Array, ErrorCode, string][] = [
+    ['ack deadlines of no precedence', deadlines(), 'CHARTER_LIMIT', 'params.ackDeadlines'],
+    ['no language', languages(), 'CHARTER_LIMIT', 'params.languages'],
+    [
+      '9 languages',
+      languages('ar', 'de', 'en', 'es', 'fr', 'hi', 'ja', 'ru', 'zh'),
+      'CHARTER_LIMIT',
+      'params.languages',
+    ],
+    ['no permitted kind', kinds(), 'CHARTER_LIMIT', 'params.permittedKinds'],
+    [
+      '65 permitted kinds',
+      kinds(...Array.from({ length: 65 }, (_, i) => i + 2)),
+      'CHARTER_LIMIT',
+      'params.permittedKinds',
+    ],
+    [
+      'understood before received',
+      deadlines([uint(1), stageMap(60_000, 59_999, 900_000)]),
+      'CHARTER_INVALID',
+      'params.ackDeadlines.flash.understood',
+    ],
+    [
+      'accepted before understood',
+      deadlines([uint(0), stageMap(60_000, 600_000, 599_999)]),
+      'CHARTER_INVALID',
+      'params.ackDeadlines.routine.accepted',
+    ],
+    ['kinds 12, 3', kinds(12, 3), 'CHARTER_INVALID', 'params.permittedKinds[1]'],
+    ['kind 3 twice', kinds(2, 3, 3), 'CHARTER_INVALID', 'params.permittedKinds[2]'],
+    ['languages ru, en', languages('ru', 'en'), 'CHARTER_INVALID', 'params.languages[1]'],
+    ['en twice', languages('en', 'en'), 'CHARTER_INVALID', 'params.languages[1]'],
+    // Equal ignoring case is the same language (RFC 5646 §2.1.1), though "EN" < "en" bytewise.
+    ['EN and en', languages('EN', 'en'), 'CHARTER_INVALID', 'params.languages[1]'],
+  ];
+  for (const [what, bytes, code, field] of codes) {
+    it(`${code}: ${what} (field ${field})`, () => {
+      expect(expectCode(() => decodeCharterBody(bytes), code).field).to.equal(field);
+    });
+  }
+
+  it('reports in order: a stage out of range before stages out of order', () => {
+    // received is both above the maximum and after understood: the range comes first.
+    expectMalformed(
+      deadlines([uint(1), stageMap(604_800_001, 1000, 1000)]),
+      'params.ackDeadlines.flash.received',
+    );
+  });
+
+  it('reports in order: the count of kinds before any kind, a kind before its order', () => {
+    expectCode(
+      () => decodeCharterBody(kinds(...Array.from({ length: 65 }, () => 0))),
+      'CHARTER_LIMIT',
+    );
+    expectMalformed(kinds(12, 0), 'params.permittedKinds[1]');
+  });
+
+  const typeErrors: [string, unknown][] = [
+    ['an unknown role', { ...INPUT, members: [{ key: ALICE, name: 'A', role: 'chair' }] }],
+    ['role given as 3', { ...INPUT, members: [{ key: ALICE, name: 'A', role: 3 }] }],
+    [
+      'an unknown precedence',
+      { ...INPUT, params: { heartbeatInterval: 1000, ackDeadlines: { urgent: {} } } },
+    ],
+    [
+      'a stage missing',
+      {
+        ...INPUT,
+        params: {
+          heartbeatInterval: 1000,
+          ackDeadlines: { flash: { received: 1000, understood: 1000 } },
+        },
+      },
+    ],
+    [
+      'a language that is a number',
+      { ...INPUT, params: { heartbeatInterval: 1000, languages: [7] } },
+    ],
+    ['a fractional kind', { ...INPUT, params: { heartbeatInterval: 1000, permittedKinds: [2.5] } }],
+    [
+      'a body limit as text',
+      { ...INPUT, params: { heartbeatInterval: 1000, maxBodyBytes: '4096' } },
+    ],
+  ];
+  for (const [what, input] of typeErrors) {
+    it(`encoder TypeError: ${what}`, () => {
+      expect(() => encodeCharterBody(input as CharterInput)).to.throw(TypeError);
+    });
+  }
+
+  const refused: [string, Partial<CharterInput['params']>, ErrorCode][] = [
+    [
+      'accepted before received',
+      { ackDeadlines: { flash: { received: 60_000, understood: 60_000, accepted: 1000 } } },
+      'CHARTER_INVALID',
+    ],
+    ['a kind twice', { permittedKinds: [3, 2, 3] }, 'CHARTER_INVALID'],
+    ['en and En', { languages: ['en', 'En'] }, 'CHARTER_INVALID'],
+    ['no language', { languages: [] }, 'CHARTER_LIMIT'],
+    ['a body limit of 512', { maxBodyBytes: 512 }, 'CHARTER_MALFORMED'],
+  ];
+  for (const [what, change, code] of refused) {
+    it(`${code}: refuses to encode ${what}`, () => {
+      expectCode(
+        () => encodeCharterBody({ ...INPUT, params: { heartbeatInterval: 1000, ...change } }),
+        code,
+      );
+    });
+  }
+
+  it("leaves the caller's languages and kinds in their order", () => {
+    const params = { heartbeatInterval: 1000, languages: ['ru', 'en'], permittedKinds: [13, 2] };
+    encodeCharterBody({ ...INPUT, params });
+    expect(params).to.deep.equal({
+      heartbeatInterval: 1000,
+      languages: ['ru', 'en'],
+      permittedKinds: [13, 2],
+    });
+  });
+});
+
+describe('charter: what a client assumes (defaults and helpers)', () => {
+  const full = decodeCharterBody(FULL_BODY);
+  const bare = decodeCharterBody(BODY);
+
+  it('CHARTER_DEFAULTS are the values of protocol/registries/deadlines.json', () => {
+    expect(CHARTER_DEFAULTS.ackDeadlines).to.deep.equal(
+      Object.fromEntries(
+        DEFAULTS_JSON.ackDeadlines.map(({ precedence, received, understood, accepted }) => [
+          precedence,
+          { received, understood, accepted },
+        ]),
+      ),
+    );
+    expect(CHARTER_DEFAULTS.minLeadTime).to.equal(DEFAULTS_JSON.minLeadTime.value);
+    // The wire key of each precedence: its registry value, routine 0.
+    expect(DEFAULTS_JSON.ackDeadlines.map((d) => [d.precedence, d.value])).to.deep.include.members([
+      ['flash', PRECEDENCE.flash],
+      ['immediate', PRECEDENCE.immediate],
+      ['priority', PRECEDENCE.priority],
+      ['routine', 0],
+    ]);
+  });
+
+  it('the defaults would themselves be a valid charter, and tighten with precedence', () => {
+    const defaults = CHARTER_DEFAULTS.ackDeadlines;
+    const charter = decodeCharterBody(
+      encodeCharterBody({
+        ...INPUT,
+        params: {
+          heartbeatInterval: 1000,
+          ackDeadlines: defaults,
+          minLeadTime: CHARTER_DEFAULTS.minLeadTime,
+        },
+      }),
+    );
+    expect(charter.params.ackDeadlines).to.deep.equal(defaults);
+    const order = [defaults.flash, defaults.immediate, defaults.priority, defaults.routine];
+    for (let i = 1; i < order.length; i++) {
+      for (const stage of ['received', 'understood', 'accepted'] as const) {
+        expect(order[i]![stage]).to.be.greaterThan(order[i - 1]![stage]);
+      }
+    }
+  });
+
+  it("ackDeadlinesOf: the charter's deadlines where stated, the defaults elsewhere", () => {
+    expect(ackDeadlinesOf(full, 'flash')).to.deep.equal({
+      received: 30_000,
+      understood: 300_000,
+      accepted: 300_000,
+    });
+    expect(ackDeadlinesOf(full, 'priority')).to.deep.equal(CHARTER_DEFAULTS.ackDeadlines.priority);
+    expect(ackDeadlinesOf(bare, 'routine')).to.deep.equal(CHARTER_DEFAULTS.ackDeadlines.routine);
+    expect(() => ackDeadlinesOf(bare, 'urgent' as never)).to.throw(RangeError);
+  });
+
+  it('memberRole: the stated role, principal when not stated, undefined for a non-member', () => {
+    expect(memberRole(full, BOB)).to.equal('observer');
+    expect(memberRole(full, ALICE)).to.equal('principal');
+    expect(memberRole(bare, BOB)).to.equal('principal');
+    expect(memberRole(bare, CAROL)).to.equal(undefined);
+  });
+
+  it('permitsKind: charter always; the listed kinds; else the standard range', () => {
+    expect(permitsKind(full, KIND.charter)).to.equal(true);
+    expect(permitsKind(full, KIND.ack)).to.equal(true);
+    expect(permitsKind(full, KIND.redline)).to.equal(false);
+    expect(permitsKind(bare, KIND.redline)).to.equal(true);
+    expect(permitsKind(bare, 1023)).to.equal(true);
+    expect(permitsKind(bare, 1024)).to.equal(false);
+    expect(permitsKind(bare, 49_152)).to.equal(false);
+    expect(() => permitsKind(bare, 1.5)).to.throw(TypeError);
+  });
+});
+
+// ---------------------------------------------------------------------------
 // Properties
 
 const SEED = 0x0c4a_7e8;
@@ -543,9 +955,27 @@ const key32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 /** 1 to 16 code points: at most 64 UTF-8 bytes. */
 const name = fc.string({ unit: 'binary', minLength: 1, maxLength: 16 });
 
+const deadline = fc.integer({
+  min: CHARTER_LIMITS.MIN_ACK_DEADLINE,
+  max: CHARTER_LIMITS.MAX_ACK_DEADLINE,
+});
+/** Three deadlines, sorted: each stage due no earlier than the one before. */
+const stages = fc
+  .tuple(deadline, deadline, deadline)
+  .map((d) => d.sort((a, b) => a - b))
+  .map(([received, understood, accepted]) => ({ received, understood, accepted }));
+
 const validInput: fc.Arbitrary<CharterInput> = fc.record({
   members: fc.uniqueArray(
-    fc.record({ key: key32, name, encryptionKey: key32 }, { requiredKeys: ['key', 'name'] }),
+    fc.record(
+      {
+        key: key32,
+        name,
+        encryptionKey: key32,
+        role: fc.constantFrom<MemberRole>('principal', 'deputy', 'observer'),
+      },
+      { requiredKeys: ['key', 'name'] },
+    ),
     { minLength: 1, maxLength: 8, selector: (m) => hex(m.key) },
   ),
   relays: fc.uniqueArray(
@@ -557,12 +987,29 @@ const validInput: fc.Arbitrary<CharterInput> = fc.record({
     }),
     { minLength: 1, maxLength: 4, selector: (r) => hex(r.key) },
   ),
-  params: fc.record({
-    heartbeatInterval: fc.integer({
-      min: CHARTER_LIMITS.MIN_HEARTBEAT_INTERVAL,
-      max: CHARTER_LIMITS.MAX_HEARTBEAT_INTERVAL,
-    }),
-  }),
+  params: fc.record(
+    {
+      heartbeatInterval: fc.integer({
+        min: CHARTER_LIMITS.MIN_HEARTBEAT_INTERVAL,
+        max: CHARTER_LIMITS.MAX_HEARTBEAT_INTERVAL,
+      }),
+      ackDeadlines: fc.record(
+        { routine: stages, flash: stages, immediate: stages, priority: stages },
+        { requiredKeys: ['flash'] },
+      ),
+      languages: fc.uniqueArray(fc.constantFrom('en', 'ru', 'zh-Hans', 'fr', 'ar', 'de-CH'), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      permittedKinds: fc.uniqueArray(fc.integer({ min: 1, max: 65_535 }), {
+        minLength: 1,
+        maxLength: 64,
+      }),
+      maxBodyBytes: fc.integer({ min: CHARTER_LIMITS.MIN_CHANNEL_BODY_BYTES, max: 65_536 }),
+      minLeadTime: fc.integer({ min: 0, max: CHARTER_LIMITS.MAX_LEAD_TIME }),
+    },
+    { requiredKeys: ['heartbeatInterval'] },
+  ),
 });
 
 /** A byte edit: replace, insert or delete at a position, or truncate. */

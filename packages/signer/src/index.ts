@@ -36,6 +36,7 @@ export {
   publicKeyToHex,
   SECRET_KEY_SIZE,
   type SecretKey,
+  type SignOptions,
   secretKeyFromBytes,
   secretKeyFromHex,
   secretKeyToHex,

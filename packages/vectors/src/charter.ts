@@ -5,8 +5,10 @@
 // signed as it is, so only the charter rule it breaks can reject it.
 
 import {
+  type AckDeadlineTable,
   type Charter,
   type CharterInput,
+  type CharterParamsInput,
   checkCharterEnvelope,
   concatBytes,
   decodeCharterBody,
@@ -16,6 +18,7 @@ import {
   fromHex,
   HotlineError,
   KIND,
+  type MemberRole,
   toHex,
 } from '@hotline/codec';
 import { openEnvelope, signEnvelope, type VerifyBackend } from '@hotline/signer';
@@ -52,9 +55,16 @@ const BACKENDS: readonly VerifyBackend[] = ['native', 'portable'];
 // JSON shape
 
 export interface CharterJson {
-  members: { key: string; name: string; encryptionKey?: string }[];
+  members: { key: string; name: string; encryptionKey?: string; role?: MemberRole }[];
   relays: { key: string; url: string }[];
-  params: { heartbeatInterval: number };
+  params: {
+    heartbeatInterval: number;
+    ackDeadlines?: AckDeadlineTable;
+    languages?: string[];
+    permittedKinds?: number[];
+    maxBodyBytes?: number;
+    minLeadTime?: number;
+  };
 }
 
 export interface CharterBodyTest extends TestCase {
@@ -97,35 +107,76 @@ interface MemberSpec {
   key: Uint8Array;
   name: string;
   encryptionKey?: Uint8Array;
+  role?: MemberRole;
 }
 interface RelaySpec {
   key: Uint8Array;
   url: string;
 }
+/** The optional parameters, written in the order of their keys (2 to 6). */
+type ParamsSpec = Omit<CharterParamsInput, 'heartbeatInterval'>;
 interface CharterSpec {
   members: MemberSpec[];
   relays: RelaySpec[];
   heartbeat: number;
+  params?: ParamsSpec;
 }
+
+const ROLE_VALUES: Record<MemberRole, number> = { principal: 1, deputy: 2, observer: 3 };
+/** Keys of the ack deadline map: 0 routine, then the precedence registry's values. */
+const PRECEDENCE_KEYS = [
+  ['routine', 0],
+  ['flash', 1],
+  ['immediate', 2],
+  ['priority', 3],
+] as const;
 
 const byKey = <T extends { key: Uint8Array }>(items: readonly T[]): T[] =>
   [...items].sort((a, b) =>
     toHex(a.key) < toHex(b.key) ? -1 : toHex(a.key) > toHex(b.key) ? 1 : 0,
   );
 
-/** Raw member map: {1: key, 2: name, 3?: encryption key}, in exactly this order. */
+/** Raw member map: {1: key, 2: name, 3?: encryption key, 4?: role}, in exactly this order. */
 const memberRaw = (m: MemberSpec): Raw =>
   intMap([
     [1, bstr(m.key)],
     [2, tstr(m.name)],
     ...(m.encryptionKey === undefined ? [] : [[3, bstr(m.encryptionKey)] as Entry]),
+    ...(m.role === undefined ? [] : [[4, uint(ROLE_VALUES[m.role])] as Entry]),
   ]);
 const relayRaw = (r: RelaySpec): Raw =>
   intMap([
     [1, bstr(r.key)],
     [2, tstr(r.url)],
   ]);
-const paramsRaw = (heartbeat: Raw): Raw => intMap([[1, heartbeat]]);
+const paramsRaw = (heartbeat: Raw, ...entries: Entry[]): Raw =>
+  intMap([[1, heartbeat], ...entries]);
+/** {1: received, 2: understood, 3: accepted}. */
+const stagesRaw = (received: number, understood: number, accepted: number): Raw =>
+  intMap([
+    [1, uint(received)],
+    [2, uint(understood)],
+    [3, uint(accepted)],
+  ]);
+/** The optional parameter entries of a spec, as given (the spec lists them already ordered). */
+function optionalParamsRaw(p: ParamsSpec = {}): Entry[] {
+  const entries: Entry[] = [];
+  const deadlines = p.ackDeadlines;
+  if (deadlines !== undefined) {
+    const rows = PRECEDENCE_KEYS.flatMap(([name, key]) => {
+      const d = deadlines[name];
+      return d === undefined
+        ? []
+        : [[key, stagesRaw(d.received, d.understood, d.accepted)] as Entry];
+    });
+    entries.push([2, intMap(rows)]);
+  }
+  if (p.languages !== undefined) entries.push([3, array(p.languages.map(tstr))]);
+  if (p.permittedKinds !== undefined) entries.push([4, array(p.permittedKinds.map(uint))]);
+  if (p.maxBodyBytes !== undefined) entries.push([5, uint(p.maxBodyBytes)]);
+  if (p.minLeadTime !== undefined) entries.push([6, uint(p.minLeadTime)]);
+  return entries;
+}
 /** The charter map from raw members, relays and params. */
 const charterRaw = (members: Raw, relays: Raw, params: Raw): Raw =>
   intMap([
@@ -143,12 +194,12 @@ function bodyOf(spec: CharterSpec): Uint8Array {
   const raw = charterRaw(
     array(byKey(spec.members).map(memberRaw)),
     array(byKey(spec.relays).map(relayRaw)),
-    paramsRaw(uint(spec.heartbeat)),
+    paramsRaw(uint(spec.heartbeat), ...optionalParamsRaw(spec.params)),
   );
   const input: CharterInput = {
     members: spec.members,
     relays: spec.relays,
-    params: { heartbeatInterval: spec.heartbeat },
+    params: { heartbeatInterval: spec.heartbeat, ...spec.params },
   };
   assert(toHex(encodeCharterBody(input)) === toHex(raw), 'codec encoding differs');
   return raw;
@@ -170,15 +221,44 @@ const BASE: CharterSpec = {
   heartbeat: 60_000,
 };
 
+/** BASE with roles and every optional parameter. */
+const COMPLETE: CharterSpec = {
+  ...BASE,
+  members: [
+    { ...ALICE_DESK, role: 'principal' },
+    { ...BOB_DESK, role: 'deputy' },
+  ],
+  params: {
+    ackDeadlines: {
+      routine: { received: 3_600_000, understood: 14_400_000, accepted: 86_400_000 },
+      flash: { received: 30_000, understood: 300_000, accepted: 900_000 },
+    },
+    languages: ['en', 'ru'],
+    permittedKinds: [2, 3, 4, 5, 6, 7, 12, 13],
+    maxBodyBytes: 16_384,
+    minLeadTime: 172_800_000,
+  },
+};
+
+/** The decoded charter as JSON; absent optional fields are left out. */
 function charterJson(charter: Charter): CharterJson {
+  const p = charter.params;
   return {
     members: charter.members.map((m) => ({
       key: toHex(m.key),
       name: m.name,
       ...(m.encryptionKey === undefined ? {} : { encryptionKey: toHex(m.encryptionKey) }),
+      ...(m.role === undefined ? {} : { role: m.role }),
     })),
     relays: charter.relays.map((r) => ({ key: toHex(r.key), url: r.url })),
-    params: { heartbeatInterval: charter.params.heartbeatInterval },
+    params: {
+      heartbeatInterval: p.heartbeatInterval,
+      ...(p.ackDeadlines === undefined ? {} : { ackDeadlines: p.ackDeadlines }),
+      ...(p.languages === undefined ? {} : { languages: [...p.languages] }),
+      ...(p.permittedKinds === undefined ? {} : { permittedKinds: [...p.permittedKinds] }),
+      ...(p.maxBodyBytes === undefined ? {} : { maxBodyBytes: p.maxBodyBytes }),
+      ...(p.minLeadTime === undefined ? {} : { minLeadTime: p.minLeadTime }),
+    },
   };
 }
 
@@ -337,7 +417,7 @@ function bodyGroups(): Group<CharterBodyTest>[] {
       'CHARTER_MALFORMED',
     ),
     badBody(
-      'a member with key 4 (unknown)',
+      'a member role (key 4) given as the text "admin"',
       ['Shape'],
       withMember(
         intMap([
@@ -415,7 +495,7 @@ function bodyGroups(): Group<CharterBodyTest>[] {
       'CHARTER_MALFORMED',
     ),
     badBody(
-      'params key 2 (unknown)',
+      'ack deadlines (params key 2) given as the uint 1',
       ['Shape'],
       withParams(
         intMap([
@@ -485,6 +565,166 @@ function bodyGroups(): Group<CharterBodyTest>[] {
     ),
   ];
 
+  // Roles and the optional parameters (spec/08-channels.md §2.5). Appended after the
+  // groups above so that their tcIds stay as they were.
+  const withOptional = (...entries: Entry[]) => withParams(paramsRaw(uint(60_000), ...entries));
+  const withDeadlines = (...rows: Entry[]) => withOptional([2, intMap(rows)]);
+  const withLanguages = (...tags: string[]) => withOptional([3, array(tags.map(tstr))]);
+  const withKinds = (...kinds: number[]) => withOptional([4, array(kinds.map(uint))]);
+  const roleRaw = (role: Raw) =>
+    intMap([
+      [1, bstr(aliceKey)],
+      [2, tstr('Alice')],
+      [4, role],
+    ]);
+
+  const complete: CharterBodyTest[] = [
+    validBody(
+      'alice principal, bob deputy; deadlines for flash and routine, English and Russian, eight kinds, a 16 KiB body limit, 48 h lead time',
+      ['Valid', 'Params'],
+      COMPLETE,
+    ),
+    validBody("bob an observer, alice's role not stated", ['Valid', 'Params'], {
+      ...BASE,
+      members: [ALICE_DESK, { ...BOB_DESK, role: 'observer' }],
+    }),
+    validBody(
+      'the edges: deadlines of 1 s and 7 days with equal stages, 8 languages ascending ignoring case, 64 kinds up to 65535, body limit 1024, lead time 0',
+      ['Valid', 'Params', 'Limits'],
+      {
+        ...BASE,
+        params: {
+          ackDeadlines: {
+            immediate: { received: 1000, understood: 1000, accepted: 1000 },
+            priority: { received: 604_800_000, understood: 604_800_000, accepted: 604_800_000 },
+          },
+          languages: ['ar', 'de-CH', 'EN', 'es', 'fr', 'ru', 'zh-Hans', 'zh-Hant'],
+          permittedKinds: [...Array.from({ length: 63 }, (_, i) => i + 2), 65_535],
+          maxBodyBytes: 1024,
+          minLeadTime: 0,
+        },
+      },
+    ),
+    validBody('body limit 65536 and lead time 90 days: the maxima', ['Valid', 'Params', 'Limits'], {
+      ...BASE,
+      params: { maxBodyBytes: 65_536, minLeadTime: 7_776_000_000 },
+    }),
+  ];
+
+  const paramShape: CharterBodyTest[] = [
+    badBody('role 0', ['Shape', 'Params'], withMember(roleRaw(uint(0))), 'CHARTER_MALFORMED'),
+    badBody('role 4', ['Shape', 'Params'], withMember(roleRaw(uint(4))), 'CHARTER_MALFORMED'),
+    badBody(
+      'ack deadlines for precedence 4 (no such precedence)',
+      ['Shape', 'Params'],
+      withDeadlines([4, stagesRaw(60_000, 600_000, 900_000)]),
+      'CHARTER_MALFORMED',
+    ),
+    badBody(
+      'flash deadlines without the accepted stage',
+      ['Shape', 'Params'],
+      withDeadlines([
+        1,
+        intMap([
+          [1, uint(60_000)],
+          [2, uint(600_000)],
+        ]),
+      ]),
+      'CHARTER_MALFORMED',
+    ),
+    badBody(
+      'a deadline of 999 ms',
+      ['Shape', 'Params'],
+      withDeadlines([1, stagesRaw(999, 600_000, 900_000)]),
+      'CHARTER_MALFORMED',
+    ),
+    badBody(
+      'a deadline of 7 days and 1 ms',
+      ['Shape', 'Params'],
+      withDeadlines([0, stagesRaw(60_000, 600_000, 604_800_001)]),
+      'CHARTER_MALFORMED',
+    ),
+    badBody(
+      'a language tag with an underscore (zh_Hans)',
+      ['Shape', 'Params'],
+      withLanguages('en', 'zh_Hans'),
+      'CHARTER_MALFORMED',
+    ),
+    badBody('permitted kind 0', ['Shape', 'Params'], withKinds(0, 3), 'CHARTER_MALFORMED'),
+    badBody('permitted kind 65536', ['Shape', 'Params'], withKinds(3, 65_536), 'CHARTER_MALFORMED'),
+    badBody(
+      'body limit 1023',
+      ['Shape', 'Params'],
+      withOptional([5, uint(1023)]),
+      'CHARTER_MALFORMED',
+    ),
+    badBody(
+      'body limit 65537',
+      ['Shape', 'Params'],
+      withOptional([5, uint(65_537)]),
+      'CHARTER_MALFORMED',
+    ),
+    badBody(
+      'lead time 90 days and 1 ms',
+      ['Shape', 'Params'],
+      withOptional([6, uint(7_776_000_001)]),
+      'CHARTER_MALFORMED',
+    ),
+  ];
+
+  const paramCounts: CharterBodyTest[] = [
+    badBody(
+      'ack deadlines of no precedence',
+      ['Count', 'Params'],
+      withDeadlines(),
+      'CHARTER_LIMIT',
+    ),
+    badBody('no language', ['Count', 'Params'], withLanguages(), 'CHARTER_LIMIT'),
+    badBody(
+      '9 languages',
+      ['Count', 'Params'],
+      withLanguages('ar', 'de', 'en', 'es', 'fr', 'hi', 'ja', 'ru', 'zh'),
+      'CHARTER_LIMIT',
+    ),
+    badBody('no permitted kind', ['Count', 'Params'], withKinds(), 'CHARTER_LIMIT'),
+    badBody(
+      '65 permitted kinds',
+      ['Count', 'Params'],
+      withKinds(...Array.from({ length: 65 }, (_, i) => i + 2)),
+      'CHARTER_LIMIT',
+    ),
+  ];
+
+  const paramRules: CharterBodyTest[] = [
+    badBody(
+      'flash understood (59999 ms) before received (60000 ms)',
+      ['Inconsistent'],
+      withDeadlines([1, stagesRaw(60_000, 59_999, 900_000)]),
+      'CHARTER_INVALID',
+    ),
+    badBody(
+      'routine accepted before understood',
+      ['Inconsistent'],
+      withDeadlines([0, stagesRaw(60_000, 600_000, 599_999)]),
+      'CHARTER_INVALID',
+    ),
+    badBody('permitted kinds 12, 3', ['Inconsistent'], withKinds(12, 3), 'CHARTER_INVALID'),
+    badBody('permitted kind 3 twice', ['Inconsistent'], withKinds(2, 3, 3), 'CHARTER_INVALID'),
+    badBody('languages ru, en', ['Inconsistent'], withLanguages('ru', 'en'), 'CHARTER_INVALID'),
+    badBody(
+      'languages EN and en: the same language (tags ignore case), though ascending bytewise',
+      ['Inconsistent'],
+      withLanguages('EN', 'en'),
+      'CHARTER_INVALID',
+    ),
+    badBody(
+      'a deadline out of range and out of order: the range is checked first',
+      ['Order', 'Shape'],
+      withDeadlines([1, stagesRaw(604_800_001, 1000, 1000)]),
+      'CHARTER_MALFORMED',
+    ),
+  ];
+
   return [
     {
       type: 'CharterBodyDecode',
@@ -505,6 +745,27 @@ function bodyGroups(): Group<CharterBodyTest>[] {
       type: 'CharterBodyDecode',
       description: 'Member and relay lists: counts, order, duplicates; order of checks.',
       tests: lists,
+    },
+    {
+      type: 'CharterBodyDecode',
+      description:
+        'Valid charter bodies with member roles and the optional parameters (spec/08-channels.md §2.5).',
+      tests: complete,
+    },
+    {
+      type: 'CharterBodyDecode',
+      description: 'Roles and optional parameters of the wrong shape or out of range.',
+      tests: paramShape,
+    },
+    {
+      type: 'CharterBodyDecode',
+      description: 'Optional parameter lists and maps that are empty or too long.',
+      tests: paramCounts,
+    },
+    {
+      type: 'CharterBodyDecode',
+      description: 'Optional parameters that contradict themselves; order of checks.',
+      tests: paramRules,
     },
   ];
 }
@@ -694,6 +955,21 @@ function envelopeGroups(): Group<CharterEnvelopeTest>[] {
       charterEnvelope({ key: alice, body: unsorted }),
       'CHARTER_MEMBERS_UNSORTED',
     ),
+    // Appended last, so the tcIds above stay as they were.
+    validEnvelope(
+      'bob founds a channel with member roles and every optional parameter',
+      ['Valid'],
+      charterEnvelope({ key: bob, body: bodyOf(COMPLETE) }),
+    ),
+    badEnvelope(
+      'a charter whose permitted kinds repeat a kind',
+      ['Body'],
+      charterEnvelope({
+        key: alice,
+        body: charterRaw(members, relays, paramsRaw(uint(60_000), [4, array([uint(3), uint(3)])])),
+      }),
+      'CHARTER_INVALID',
+    ),
   ];
   return [
     {
@@ -783,6 +1059,10 @@ const BODY_NOTES: Record<string, string> = {
   Count: 'No member or relay, or more than the charter allows: CHARTER_LIMIT.',
   Order:
     'Members or relays out of key order or repeated, or several defects reported in the order of the checks.',
+  Params:
+    'Member roles and the optional parameters: acknowledgement deadlines, languages, permitted kinds, body limit, lead time.',
+  Inconsistent:
+    'Optional parameters that contradict themselves: a stage due before the one before it, kinds or languages not strictly ascending: CHARTER_INVALID.',
 };
 
 const ENVELOPE_NOTES: Record<string, string> = {
@@ -798,7 +1078,7 @@ const ENVELOPE_NOTES: Record<string, string> = {
 };
 
 const COMMON_HEADER = [
-  'Charter body (canonical CBOR): {1: [+ member], 2: [+ relay], 3: {1: heartbeat interval ms}}; member = {1: signing key (32 bytes), 2: name (1-64 UTF-8 bytes), ? 3: encryption key (32 bytes)}; relay = {1: relay key (32 bytes), 2: URL (1-256 bytes, beginning ws:// or wss://)}. Members and relays ascend by key, unique; 1-64 members, 1-16 relays; heartbeat 1000-86400000. Channel id = SHA-256(body).',
+  'Charter body (canonical CBOR): {1: [+ member], 2: [+ relay], 3: params}; params = {1: heartbeat interval ms, ? 2: {+ precedence (0 routine, 1 flash, 2 immediate, 3 priority) => {1: received, 2: understood, 3: accepted}} (ms, 1000-604800000, non-decreasing), ? 3: [1-8 BCP 47 tags, strictly ascending ignoring case], ? 4: [1-64 kinds 1-65535, strictly ascending], ? 5: body limit 1024-65536, ? 6: notification lead time ms 0-7776000000}; member = {1: signing key (32 bytes), 2: name (1-64 UTF-8 bytes), ? 3: encryption key (32 bytes), ? 4: role (1 principal, 2 deputy, 3 observer)}; relay = {1: relay key (32 bytes), 2: URL (1-256 bytes, beginning ws:// or wss://)}. Members and relays ascend by key, unique; 1-64 members, 1-16 relays; heartbeat 1000-86400000. Channel id = SHA-256(body).',
   'Keys: secret = SHA-256("hotline test key " + name) for alice, bob, carol, mallory, "relay" and "relay 2". Encryption keys are SHA-256("hotline test encryption key " + name); filler member and relay keys of the limit cases are SHA-256("hotline test member <i>") and SHA-256("hotline test relay <i>").',
   'Generated by packages/vectors (npm run vectors); do not edit by hand.',
 ];

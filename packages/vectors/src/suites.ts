@@ -3,6 +3,7 @@ import { charterSuite } from './charter.js';
 import { checkpointSuite } from './checkpoint.js';
 import { envelopeSuite } from './envelope.js';
 import type { Suite } from './format.js';
+import { kindsSuite } from './kinds.js';
 import { merkleSuite } from './merkle.js';
 import { signatureSuite } from './signature.js';
 
@@ -14,4 +15,5 @@ export const SUITES: readonly Suite[] = [
   checkpointSuite,
   merkleSuite,
   charterSuite,
+  kindsSuite,
 ];

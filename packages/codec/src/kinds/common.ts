@@ -32,6 +32,12 @@ export const BODY_LIMITS = Object.freeze({
   MAX_RADIUS_METRES: 20_037_509,
   /** Items of any other list (conditions, parties). */
   MAX_LIST_ITEMS: 32,
+  /**
+   * Nesting levels of a body (01-envelope.md §5 rule 9, here for the body's own
+   * bytes): a notification's polygon points sit at level 4 (body map, area list,
+   * polygon, point list, point), one deeper than the envelope's MAX_NESTING allows.
+   */
+  MAX_NESTING: 5,
 });
 
 /** Microdegrees: 1e-6 degree, about 11 cm at the equator. */
@@ -260,7 +266,7 @@ export function encodeArea(a: Area): Map<number, CborValue> {
  */
 export function decodeBody<T>(body: Uint8Array, read: Reader<T>): T {
   if (!(body instanceof Uint8Array)) throw new TypeError('body must be a Uint8Array');
-  scanProfile(body);
+  scanProfile(body, 0, body.length, BODY_LIMITS.MAX_NESTING);
   if (body[0]! >> 5 !== MAJOR_MAP) malformed('body', 'must be a map');
   return read(decodeScanned(body), '');
 }

@@ -1,15 +1,21 @@
 // Optional host features, reached at run time so that the package imports nothing
 // from `node:` and runs unchanged in a browser. Only the members used here are typed.
 
-/** The subset of a node:crypto KeyObject this package uses (opaque). */
+/** The subset of a node:crypto KeyObject this package uses. */
 export interface NativeKeyObject {
   readonly type: string;
+  export(options: { format: 'der'; type: 'spki' }): Uint8Array;
 }
 
 /** The subset of node:crypto this package uses. */
 export interface NativeCrypto {
-  createPublicKey(input: { key: Uint8Array; format: 'der'; type: 'spki' }): NativeKeyObject;
+  createPublicKey(
+    input: { key: Uint8Array; format: 'der'; type: 'spki' } | NativeKeyObject,
+  ): NativeKeyObject;
   verify(algorithm: null, data: Uint8Array, key: NativeKeyObject, signature: Uint8Array): boolean;
+  /** Present in Node; optional so that a host with verification only still verifies. */
+  createPrivateKey?(input: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): NativeKeyObject;
+  sign?(algorithm: null, data: Uint8Array, key: NativeKeyObject): Uint8Array;
 }
 
 /** The subset of node:fs this package uses. */

@@ -3,6 +3,7 @@
 import { type Bytes, fromHex, type PublicKey, type Signature, toHex } from '@hotline/codec';
 import { ed } from './_noble.js';
 import { randomBytes } from './_runtime.js';
+import { publicKeyNative, signingBackend, signNative } from './_signing.js';
 
 /** The 32-byte RFC 8032 secret seed. Keep it out of logs. */
 export type SecretKey = Bytes<'SecretKey'>;
@@ -21,15 +22,39 @@ export function generateSecretKey(): SecretKey {
   return randomBytes(SECRET_KEY_SIZE) as SecretKey;
 }
 
+/** Where signing runs: OpenSSL via node:crypto, or pure JavaScript (noble). Same bytes either way. */
+export interface SignOptions {
+  /** Default: 'native' when node:crypto can sign Ed25519, else 'portable'. */
+  backend?: 'native' | 'portable';
+}
+
+function signerOf(options: SignOptions | undefined) {
+  const backend = options?.backend;
+  if (backend !== undefined && backend !== 'native' && backend !== 'portable') {
+    throw new TypeError("options.backend must be 'native' or 'portable'");
+  }
+  const crypto = backend === 'portable' ? null : signingBackend();
+  if (backend === 'native' && crypto === null) {
+    throw new Error('the native backend is not available in this runtime');
+  }
+  return crypto;
+}
+
 /** The public key of a secret key (RFC 8032 §5.1.5). */
-export function publicKeyOf(secretKey: Uint8Array): PublicKey {
-  return ed.getPublicKey(checkBytes(secretKey, 'secretKey', SECRET_KEY_SIZE)) as PublicKey;
+export function publicKeyOf(secretKey: Uint8Array, options?: SignOptions): PublicKey {
+  const seed = checkBytes(secretKey, 'secretKey', SECRET_KEY_SIZE);
+  const crypto = signerOf(options);
+  return (crypto === null ? ed.getPublicKey(seed) : publicKeyNative(crypto, seed)) as PublicKey;
 }
 
 /** RFC 8032 deterministic Ed25519 signature of `message` (64 bytes). */
-export function sign(message: Uint8Array, secretKey: Uint8Array): Signature {
+export function sign(message: Uint8Array, secretKey: Uint8Array, options?: SignOptions): Signature {
   if (!(message instanceof Uint8Array)) throw new TypeError('message must be a Uint8Array');
-  return ed.sign(message, checkBytes(secretKey, 'secretKey', SECRET_KEY_SIZE)) as Signature;
+  const seed = checkBytes(secretKey, 'secretKey', SECRET_KEY_SIZE);
+  const crypto = signerOf(options);
+  return (
+    crypto === null ? ed.sign(message, seed) : signNative(crypto, message, seed)
+  ) as Signature;
 }
 
 /** A copy of 32 raw bytes as a secret key; RangeError on any other length. */
