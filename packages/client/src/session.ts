@@ -216,12 +216,10 @@ export class ChannelSession {
     }
     const founded = this.#founder && !this.#receiptedBy(this.#charterId, view);
     if (this.ctx.store.putReceipt(this.channel, view.key, id, bytes)) {
-      this.ctx.emit('receipt', {
-        channel: this.channel,
-        relay: view.keyHex,
-        id,
-        count: this.ctx.store.receiptRelays(id).length,
-      });
+      const count = this.ctx.store.receiptRelays(id).length;
+      this.ctx.store.afterCommit(() =>
+        this.ctx.emit('receipt', { channel: this.channel, relay: view.keyHex, id, count }),
+      );
     }
     if (founded && this.#receiptedBy(this.#charterId, view)) {
       this.#link(view)?.subscribe(this.channel, view.delivered.size);
@@ -464,7 +462,9 @@ export class ChannelSession {
     this.#remember(envelope);
     this.ctx.store.putEnvelope(this.channel, envelope.id, envelope.bytes);
     if (!this.#isSelf(envelope.fields.sender)) {
-      this.ctx.emit('message', { channel: this.channel, envelope, relay });
+      this.ctx.store.afterCommit(() =>
+        this.ctx.emit('message', { channel: this.channel, envelope, relay }),
+      );
     }
   }
 

@@ -309,6 +309,39 @@ describe('SqliteClientStore (file)', () => {
     }
   });
 
+  it('batches writes of one event-loop turn: committed by the next turn or an own envelope; afterCommit waits', async () => {
+    const path = dbPath();
+    const writer = openSqliteClientStore(path);
+    const reader = openSqliteClientStore(path); // another connection sees only what is committed
+    try {
+      writer.putChannel(CH_A, CHARTER_A);
+      writer.putEnvelope(CH_A, id32(0x90), blob(1, 40));
+      expect(writer.envelopes(CH_A)).to.have.length(1); // the writer reads its own batch
+      expect(reader.channels()).to.deep.equal([]);
+      let called = false;
+      writer.afterCommit(() => {
+        called = true;
+      });
+      expect(called).to.equal(false);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(called).to.equal(true);
+      expect(reader.envelopes(CH_A)).to.have.length(1);
+      // An own envelope commits at once, with whatever was batched before it.
+      writer.putEnvelope(CH_A, id32(0x10), blob(2, 41));
+      writer.addOwnEnvelope(CH_A, own(1));
+      expect(reader.envelopes(CH_A)).to.have.length(2);
+      expect(reader.ownEnvelopes(CH_A)).to.have.length(1);
+      let now = false;
+      writer.afterCommit(() => {
+        now = true;
+      });
+      expect(now).to.equal(true); // nothing pending: at once
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+
   it('sets WAL, synchronous=FULL and foreign keys on every open, and reads them back', () => {
     const path = dbPath();
     openSqliteClientStore(path).close();

@@ -212,7 +212,9 @@ function readSettings(db: Database.Database): SqliteClientStoreSettings {
  * The ClientStore over one SQLite connection; made by openSqliteClientStore. Same
  * semantics as MemoryClientStore (a channel must be recorded before anything of it:
  * RangeError otherwise), plus: ids, relay keys and proof hashes must be 32 bytes
- * (RangeError), and each write is durable when the method returns.
+ * (RangeError). `addOwnEnvelope` is durable when it returns; other writes are
+ * batched and committed at the end of the event-loop turn (`afterCommit` waits for
+ * that), so a crash loses at most one turn of what relays can deliver again.
  */
 export class SqliteClientStore implements ClientStore {
   readonly #db: Database.Database;
@@ -224,6 +226,9 @@ export class SqliteClientStore implements ClientStore {
     (channel: Uint8Array, relay: Uint8Array, index: number, id: Uint8Array) => void
   >;
   #closed = false;
+  /** A batch transaction is open (see #begin). */
+  #batch = false;
+  readonly #afterCommit: (() => void)[] = [];
 
   /** @internal Use openSqliteClientStore. */
   constructor(db: Database.Database) {
@@ -254,6 +259,37 @@ export class SqliteClientStore implements ClientStore {
     );
   }
 
+  /**
+   * Opens the batch transaction if none is open, and schedules its commit for the
+   * end of this turn of the event loop: every write of one turn (a burst of
+   * deliveries, receipts and checkpoints) costs one fsync, not one each.
+   */
+  #begin(): void {
+    if (this.#batch || this.#closed) return;
+    this.#db.exec('BEGIN IMMEDIATE');
+    this.#batch = true;
+    setImmediate(() => this.flush());
+  }
+
+  /**
+   * Commits the open batch (fsynced: synchronous=FULL), then runs the callbacks
+   * waiting for it. A commit that fails (a full disk) throws: the process must not go
+   * on as if its writes were kept.
+   */
+  flush(): void {
+    if (this.#batch) {
+      this.#batch = false;
+      this.#db.exec('COMMIT');
+    }
+    for (const callback of this.#afterCommit.splice(0)) callback();
+  }
+
+  /** Runs `callback` once everything written so far is committed (at once if nothing is pending). */
+  afterCommit(callback: () => void): void {
+    if (this.#batch) this.#afterCommit.push(callback);
+    else callback();
+  }
+
   /** Throws RangeError unless `channel` was recorded with putChannel. */
   #requireChannel(channel: unknown): asserts channel is Uint8Array {
     checkId('channel', channel);
@@ -266,6 +302,7 @@ export class SqliteClientStore implements ClientStore {
   putChannel(channel: Uint8Array, charter: Uint8Array): void {
     checkId('channel', channel);
     checkBytes('charter', charter);
+    this.#begin();
     this.#stmt.insertChannel.run(channel, charter);
     this.#known.add(hex(channel));
   }
@@ -287,7 +324,10 @@ export class SqliteClientStore implements ClientStore {
     this.#requireChannel(channel);
     checkId('envelope.id', envelope.id);
     checkBytes('envelope.bytes', envelope.bytes);
-    this.#addOwn.immediate(channel, envelope);
+    this.#begin();
+    this.#addOwn(channel, envelope);
+    // Durable before it is sent: this commit takes everything batched with it.
+    this.flush();
   }
 
   ownEnvelopes(channel: Uint8Array, fromSeq = 1, limit = Number.POSITIVE_INFINITY): OwnEnvelope[] {
@@ -302,6 +342,7 @@ export class SqliteClientStore implements ClientStore {
     this.#requireChannel(channel);
     checkId('id', id);
     checkBytes('bytes', envelope);
+    this.#begin();
     return this.#stmt.insertEnvelope.run(channel, id, envelope).changes === 1;
   }
 
@@ -315,6 +356,7 @@ export class SqliteClientStore implements ClientStore {
     checkId('relay', relay);
     checkId('id', id);
     checkBytes('receipt', receipt);
+    this.#begin();
     return this.#stmt.insertReceipt.run(channel, relay, id, receipt).changes === 1;
   }
 
@@ -333,7 +375,8 @@ export class SqliteClientStore implements ClientStore {
     this.#requireChannel(channel);
     checkId('relay', relay);
     checkId('id', id);
-    this.#appendLog.immediate(channel, relay, index, id);
+    this.#begin();
+    this.#appendLog(channel, relay, index, id);
   }
 
   log(channel: Uint8Array, relay: Uint8Array): Uint8Array[] {
@@ -346,6 +389,7 @@ export class SqliteClientStore implements ClientStore {
     this.#requireChannel(channel);
     checkId('relay', relay);
     checkBytes('checkpoint', checkpoint);
+    this.#begin();
     return this.#stmt.insertCheckpoint.run(channel, relay, checkpoint).changes === 1;
   }
 
@@ -365,6 +409,7 @@ export class SqliteClientStore implements ClientStore {
       checkId(`proof[${i}]`, hash);
       proof.set(hash, i * ID_LENGTH);
     });
+    this.#begin();
     this.#stmt.insertConsistency.run(channel, relay, record.fromSize, record.toSize, proof);
   }
 
@@ -393,6 +438,7 @@ export class SqliteClientStore implements ClientStore {
   /** Closes the connection (checkpointing the WAL into the file). Idempotent. */
   close(): void {
     if (this.#closed) return;
+    this.flush();
     this.#closed = true;
     this.#db.close();
   }

@@ -144,5 +144,9 @@ export class MemoryClientStore implements ClientStore {
     return [...this.#relay(channel, relay).consistency];
   }
 
+  afterCommit(callback: () => void): void {
+    callback();
+  }
+
   close(): void {}
 }

@@ -3,6 +3,8 @@
 // it). Every method that records something is idempotent: the client may record
 // the same receipt or delivery twice after a reconnect.
 //
+// Writes other than `addOwnEnvelope` may be batched (see `afterCommit`).
+//
 // The one rule that makes a crash harmless: `addOwnEnvelope` stores a signed
 // envelope and advances the own chain in one step, BEFORE the envelope is sent. So
 // after a crash the envelope is re-sent as it was, and seq n is never signed twice
@@ -63,6 +65,14 @@ export interface ClientStore {
 
   putConsistency(channel: Uint8Array, relay: Uint8Array, record: ConsistencyRecord): void;
   consistency(channel: Uint8Array, relay: Uint8Array): ConsistencyRecord[];
+
+  /**
+   * Runs `callback` once every write made so far is durable. A store that commits
+   * each write as it is made calls it at once. The client hands envelopes and
+   * receipts to the application only from here, so that what the application saw is
+   * never lost by a crash (and never shown twice after one).
+   */
+  afterCommit(callback: () => void): void;
 
   /** Releases resources (closes the database). */
   close(): void;
