@@ -2,6 +2,7 @@
 // Returns the exit code (exit-codes.ts) instead of exiting, so that it can be tested.
 
 import { Command, CommanderError, Option } from 'commander';
+import { registerAckCommand } from './commands/ack.js';
 import { registerChannelCommand } from './commands/channel.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerExportCommand } from './commands/export.js';
@@ -154,6 +155,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   registerKeygenCommand(program, io, (code) => (running = code));
   registerChannelCommand(program, io, (code) => (running = code));
   registerSendCommand(program, io, (code) => (running = code));
+  registerAckCommand(program, io, (code) => (running = code));
   registerListenCommand(program, io, (code) => (running = code));
   registerExportCommand(program, io, (code) => (running = code));
   registerDemoCommand(program, io, (code) => (running = code));

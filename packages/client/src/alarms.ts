@@ -20,7 +20,11 @@ export type AlarmType =
   /** A relay sent bytes that fail verification (altered envelope, bad checkpoint or receipt). */
   | 'relay-tampered'
   /** A relay refused our envelope in a way only a fork or a lost log explains. */
-  | 'relay-refused';
+  | 'relay-refused'
+  /** A member signed an envelope the channel's rules refuse (a bad body, a refused transition). */
+  | 'body-invalid'
+  /** No heartbeat from a member for 2.5 intervals (spec/12-semantics.md §4). */
+  | 'peer-silent';
 
 export interface AlarmEvidence {
   /** Envelope bytes (signed by their senders). */

@@ -4,6 +4,8 @@ import type { DecodedEnvelope } from '@hotline/codec';
 import type { Alarm } from './alarms.js';
 import type { Clock } from './clock.js';
 import type { LinkState, RelayLink } from './relay-link.js';
+import type { AckStage } from './semantics/acks.js';
+import type { Content } from './semantics/channel.js';
 import type { ClientStore } from './store/types.js';
 
 export interface ClientTuning {
@@ -19,6 +21,14 @@ export interface ClientTuning {
   readonly checkpointIntervalMs: number;
   /** Envelopes held while their sender's chain has a gap (all senders). Default 4096. */
   readonly maxParked: number;
+  /**
+   * Send a heartbeat every charter interval, and watch the members' heartbeats
+   * (peer-silent, witnessing). Default false in the library: a process that joins a
+   * channel should not sign envelopes on its own unless asked; the CLI turns it on.
+   */
+  readonly heartbeats: boolean;
+  /** Acknowledge every envelope that needs it with stage `received` at once. Default false, as above. */
+  readonly autoAckReceived: boolean;
 }
 
 export const DEFAULT_TUNING: ClientTuning = Object.freeze({
@@ -28,6 +38,8 @@ export const DEFAULT_TUNING: ClientTuning = Object.freeze({
   withholdGraceMs: 30_000,
   checkpointIntervalMs: 30_000,
   maxParked: 4096,
+  heartbeats: false,
+  autoAckReceived: false,
 });
 
 export interface MessageEvent {
@@ -36,6 +48,42 @@ export interface MessageEvent {
   readonly envelope: DecodedEnvelope;
   /** The relay (hex key) it first arrived from. */
   readonly relay: string;
+  /** The decoded body, or the code the channel's rules refuse it with (spec/12-semantics.md §2). */
+  readonly content: Content;
+}
+
+/** A stage of acknowledgement is due and a member has not given it. */
+export interface OverdueEvent {
+  readonly channel: Uint8Array;
+  /** The envelope to acknowledge, hex id. */
+  readonly envelope: string;
+  /** The member that owes the acknowledgement, hex key. */
+  readonly member: string;
+  readonly stage: AckStage;
+  /** When it was due, ms since the epoch. */
+  readonly due: number;
+}
+
+/** A member acknowledged a stage of an envelope (several at once when a later stage implies them). */
+export interface AckEvent {
+  readonly channel: Uint8Array;
+  readonly envelope: string;
+  readonly member: string;
+  readonly stage: AckStage;
+  /** After its due time (client clock at arrival). */
+  readonly late: boolean;
+  readonly at: number;
+  readonly decision?: 'accepted' | 'rejected';
+}
+
+/** A measure changed state, or a transition was refused (code). */
+export interface MeasureEvent {
+  readonly channel: Uint8Array;
+  /** The transition's envelope, hex id. */
+  readonly envelope: string;
+  readonly measure?: string;
+  readonly state?: string;
+  readonly code?: string;
 }
 
 export interface ReceiptEvent {
@@ -66,6 +114,9 @@ export interface ClientEvents extends Record<string, unknown> {
   receipt: ReceiptEvent;
   alarm: Alarm;
   state: StateEvent;
+  overdue: OverdueEvent;
+  ack: AckEvent;
+  measure: MeasureEvent;
 }
 
 export interface ClientContext {

@@ -2,11 +2,14 @@ export type { Alarm, AlarmEvidence, AlarmType } from './alarms.js';
 export { type ClientOptions, HotlineClient } from './client.js';
 export { type CancelTimer, type Clock, ManualClock, systemClock } from './clock.js';
 export {
+  type AckEvent,
   type BackfillEvent,
   type ClientEvents,
   type ClientTuning,
   DEFAULT_TUNING,
+  type MeasureEvent as MeasureChangeEvent,
   type MessageEvent,
+  type OverdueEvent,
   type ReceiptEvent,
   type StateEvent,
 } from './context.js';
@@ -18,6 +21,7 @@ export {
   type Expectation,
   type StageDeadlines,
 } from './semantics/acks.js';
+export { ChannelSemantics, type Content, NEEDS_ACK } from './semantics/channel.js';
 export { Liveness, SILENT_AFTER_INTERVALS } from './semantics/liveness.js';
 export * from './semantics/measures.js';
 export { ChannelSession, type SendInput, type Sent } from './session.js';

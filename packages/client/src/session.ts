@@ -10,6 +10,7 @@ import {
   checkCharterEnvelope,
   type DecodedCheckpoint,
   type DecodedEnvelope,
+  decodeCheckpoint,
   decodeEnvelope,
   decodeReceipt,
   type EnvelopeFieldsInput,
@@ -39,6 +40,7 @@ import {
   type SubscriptionFrame,
 } from './relay-link.js';
 import { RelayView } from './relay-view.js';
+import { ChannelSemantics, type Content } from './semantics/channel.js';
 
 /** What `send` takes: the fields a member chooses. */
 export type SendInput = Pick<
@@ -78,6 +80,7 @@ export class ChannelSession {
   #closed = false;
   readonly #charterId: Uint8Array;
   readonly #founder: boolean;
+  readonly #semantics: ChannelSemantics;
 
   readonly channel: Uint8Array;
 
@@ -104,10 +107,8 @@ export class ChannelSession {
     }
     store.putEnvelope(channel, opened.id, opened.bytes);
     // Rebuild the chains from what was accepted before, in the order it was accepted.
-    for (const bytes of store.envelopes(channel)) {
-      const decoded = decodeEnvelope(bytes);
-      this.#remember(decoded);
-    }
+    const accepted = store.envelopes(channel).map((bytes) => decodeEnvelope(bytes));
+    for (const decoded of accepted) this.#remember(decoded);
     for (const relay of this.charter.relays) {
       const view = new RelayView(
         relay.key,
@@ -117,6 +118,57 @@ export class ChannelSession {
       );
       this.#views.set(view.keyHex, view);
     }
+    this.#semantics = this.#newSemantics();
+    this.#semantics.replay(accepted);
+    this.#semantics.start();
+  }
+
+  #newSemantics(): ChannelSemantics {
+    const { options } = this.ctx;
+    return new ChannelSemantics({
+      channel: this.channel,
+      charter: this.charter,
+      self: this.#self,
+      clock: this.ctx.clock,
+      autoAckReceived: options.autoAckReceived,
+      heartbeats: options.heartbeats,
+      send: (input) => this.send(input),
+      receipted: (id) => this.ctx.store.receiptRelays(id).length > 0,
+      heads: () =>
+        new Map(
+          this.#tracker
+            .toJSON()
+            .chains.filter((chain) => chain.channel === this.channelHex)
+            .map((chain) => [chain.sender, chain.seq]),
+        ),
+      latestCheckpoints: () =>
+        this.charter.relays.flatMap((relay) => {
+          const latest = this.#views.get(hex(relay.key))?.latest;
+          return latest === undefined ? [] : [latest.bytes];
+        }),
+      witness: (bytes, from) => this.#witness(bytes, from),
+      alarm: (type, alarm) => this.#alarm(type, alarm),
+      emit: (name, event) => this.ctx.emit(name, { channel: this.channel, ...event } as never),
+    });
+  }
+
+  /** The ledger of measures, and acknowledgement status: spec/12-semantics.md. */
+  get semantics(): ChannelSemantics {
+    return this.#semantics;
+  }
+
+  /** A checkpoint a member's heartbeat carried: checked like one of ours (spec/12-semantics.md §5). */
+  #witness(bytes: Uint8Array, from: string): void {
+    let relay: Uint8Array;
+    try {
+      relay = decodeCheckpoint(bytes).fields.relay;
+    } catch {
+      return; // the heartbeat decoder has checked the profile already
+    }
+    const view = this.#views.get(hex(relay));
+    if (view === undefined) return;
+    const checkpoint = this.#openCheckpoint(view, bytes, from);
+    if (checkpoint !== undefined) this.#checkpoint(view, checkpoint);
   }
 
   /** The id of the charter envelope (the founder's seq 1). */
@@ -158,6 +210,7 @@ export class ChannelSession {
     store.addOwnEnvelope(this.channel, { seq, id: decoded.id, bytes });
     store.putEnvelope(this.channel, decoded.id, bytes);
     this.#remember(decoded);
+    this.#semantics?.observe(decoded);
     for (const view of this.#views.values()) this.#pump(view);
     return { channel: this.channel, seq, id: decoded.id, bytes };
   }
@@ -461,9 +514,10 @@ export class ChannelSession {
   #accept(envelope: DecodedEnvelope, relay: string): void {
     this.#remember(envelope);
     this.ctx.store.putEnvelope(this.channel, envelope.id, envelope.bytes);
+    const content: Content = this.#semantics.observe(envelope);
     if (!this.#isSelf(envelope.fields.sender)) {
       this.ctx.store.afterCommit(() =>
-        this.ctx.emit('message', { channel: this.channel, envelope, relay }),
+        this.ctx.emit('message', { channel: this.channel, envelope, relay, content }),
       );
     }
   }
@@ -550,15 +604,21 @@ export class ChannelSession {
     this.#checkWithholding(link, view);
   }
 
-  #openCheckpoint(view: RelayView, bytes: Uint8Array): DecodedCheckpoint | undefined {
+  #openCheckpoint(
+    view: RelayView,
+    bytes: Uint8Array,
+    from?: string,
+  ): DecodedCheckpoint | undefined {
     try {
       return openCheckpoint(bytes, { relay: view.key, channel: this.channel });
     } catch (error) {
       if (!isHotlineError(error)) throw error;
-      this.#alarm('relay-tampered', {
-        relay: view.keyHex,
+      // From a relay: anyone on the path may have altered it. From a member's
+      // heartbeat: the member signed a checkpoint that does not verify.
+      this.#alarm(from === undefined ? 'relay-tampered' : 'body-invalid', {
+        ...(from === undefined ? { relay: view.keyHex } : { sender: from }),
         code: error.code,
-        detail: 'a checkpoint failed verification',
+        detail: `a checkpoint ${from === undefined ? 'from the relay' : 'in a heartbeat'} failed verification`,
         signed: false,
         evidence: { received: bytes },
       });
@@ -709,6 +769,7 @@ export class ChannelSession {
 
   close(): void {
     this.#closed = true;
+    this.#semantics.close();
     for (const cancel of this.#gapTimers.values()) cancel();
     this.#gapTimers.clear();
   }

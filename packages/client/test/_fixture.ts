@@ -1,6 +1,7 @@
 // Shared set-up for client tests: fixed keys, real relays on free loopback ports,
 // clients over the `ws` socket factory.
 
+import { decodeTextBody, encodeTextBody } from '@hotline/codec';
 import { MemoryRelayStore, type Relay, type RelayStore, startRelay } from '@hotline/relay';
 import { publicKeyOf } from '@hotline/signer';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -17,8 +18,11 @@ export const RELAY_1 = secretOf('relay 1');
 export const RELAY_2 = secretOf('relay 2');
 export const MALLORY_RELAY = secretOf('mallory relay');
 
-export const text = (value: string) => new TextEncoder().encode(value);
-export const untext = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+/** A text body (spec/kinds/text.md) in English. */
+export const text = (value: string) =>
+  encodeTextBody({ authoritative: { language: 'en', text: value } });
+/** The authoritative text of a text body. */
+export const untext = (bytes: Uint8Array) => decodeTextBody(bytes).authoritative.text;
 
 export interface TestRelay {
   relay: Relay;

@@ -107,6 +107,12 @@ export {
   type TextBlock,
   type Window,
 } from './kinds/common.js';
+export {
+  decodeKindBody,
+  encodeKindBody,
+  type KindBody,
+  type KindBodyInput,
+} from './kinds/dispatch.js';
 export * from './kinds/heartbeat.js';
 export * from './kinds/incident.js';
 export * from './kinds/join.js';

@@ -1,6 +1,9 @@
 // `hotline demo`: a relay (child process) and two crisis desks (in process, each
-// with its own key and SQLite store) found a channel and talk. Mid-way the relay is
-// killed with SIGKILL; the desk keeps sending (into its outbox); the relay restarts
+// with its own key and SQLite store) found a channel and work through a short
+// crisis: a pre-notification, an incident with questions, an assurance, a
+// confidence-building measure proposed, accepted and later suspended, heartbeats
+// both ways, and one acknowledgement that comes too late. Mid-way the relay is
+// killed with SIGKILL; the desk keeps working into its outbox; the relay restarts
 // and nothing is lost. Both desks export their transcripts and verify them offline.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,9 +17,18 @@ import {
   verifyTranscript,
 } from '@hotline/client';
 import { openSqliteClientStore, wsSocketFactory } from '@hotline/client/node';
-import { fromHex, KIND, type Precedence, toHex } from '@hotline/codec';
+import {
+  type AckBody,
+  encodeKindBody,
+  fromHex,
+  KIND,
+  type KindBodyInput,
+  type Precedence,
+  sha256,
+  toHex,
+} from '@hotline/codec';
 import { generateSecretKey, publicKeyOf } from '@hotline/signer';
-import { bodyText } from '../party/format.js';
+import { contentSummary } from '../party/format.js';
 import { freePort, killRelay, type RelayProcess, startRelayProcess } from './relay-process.js';
 import { Timeline } from './timeline.js';
 
@@ -32,6 +44,9 @@ export interface DemoResult {
   readonly sent: number;
   readonly received: number;
   readonly alarms: number;
+  readonly overdue: number;
+  readonly heartbeats: number;
+  readonly measure: string | undefined;
   readonly transcripts: { desk: string; file: string; items: number; failed: number }[];
 }
 
@@ -41,24 +56,10 @@ interface Desk {
   readonly close: () => void;
 }
 
-const SCRIPT: { from: 0 | 1; text: string; precedence?: Precedence }[] = [
-  {
-    from: 0,
-    text: 'Notification: naval exercise in area K-7, 06:00–18:00 UTC on 28 Nov.',
-    precedence: 'priority',
-  },
-  { from: 1, text: 'Received. Request the exact coordinates of area K-7.' },
-  { from: 0, text: 'K-7: circle of 20 km around 43.10 N, 31.50 E (WGS 84).' },
-  // The relay is killed before the next two, which wait in the outbox.
-  {
-    from: 1,
-    text: 'Understood. Our patrol vessels will keep 10 km clear.',
-    precedence: 'immediate',
-  },
-  { from: 1, text: 'Proposal: a direct bridge-to-bridge channel during the exercise.' },
-  { from: 0, text: 'Proposal accepted. Channel 16 from 05:30 UTC.' },
-];
-const KILL_BEFORE = 3;
+const HOUR = 3_600_000;
+const en = (text: string) => ({ language: 'en', text });
+/** 43.10 N, 31.50 E: a point at sea, in integer microdegrees. */
+const K7 = { lat: 43_100_000, lon: 31_500_000 };
 
 function openDesk(dir: string, name: string, secretKey: Uint8Array): Desk {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -68,6 +69,7 @@ function openDesk(dir: string, name: string, secretKey: Uint8Array): Desk {
     store,
     socketFactory: wsSocketFactory,
     backoff: { initialMs: 50, maxMs: 500 },
+    tuning: { heartbeats: true, autoAckReceived: true, checkpointIntervalMs: 1000 },
   });
   return {
     name,
@@ -85,13 +87,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const desks: Desk[] = [];
   let relay: RelayProcess | undefined;
   let alarms = 0;
+  let overdue = 0;
+  let heartbeats = 0;
+  let sent = 0;
+  let received = 0;
+  let measure: string | undefined;
   try {
     const port = await freePort();
     relay = await startRelayProcess(join(root, 'relay'), port);
-    timeline.say(
-      'relay',
-      `listening on ${relay.url} (key ${relay.key.slice(0, 16)}…, SQLite in ${join(root, 'relay')})`,
-    );
+    timeline.say('relay', `listening on ${relay.url} (key ${relay.key.slice(0, 16)}…, SQLite)`);
 
     const keys = [generateSecretKey(), generateSecretKey()];
     desks.push(
@@ -99,10 +103,62 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       openDesk(join(root, 'bravo'), 'Bravo', keys[1]!),
     );
     const [alpha, bravo] = desks as [Desk, Desk];
+    const names = new Map(desks.map((desk) => [toHex(desk.client.publicKey), desk.name]));
+    // Envelope id → "Alpha#2", for the timeline.
+    const labels = new Map<string, string>();
+    const label = (id: string) => labels.get(id) ?? `${id.slice(0, 8)}…`;
+
     for (const desk of desks) {
       desk.client.on('alarm', (alarm: Alarm) => {
         alarms++;
         timeline.say(desk.name, `ALARM ${alarm.type}: ${alarm.detail}`);
+      });
+      desk.client.on('message', (event: MessageEvent) => {
+        received++;
+        const { kind, seq, sender } = event.envelope.fields;
+        labels.set(toHex(event.envelope.id), `${names.get(toHex(sender))}#${seq}`);
+        if (kind === KIND.heartbeat) {
+          // One line for the first heartbeat each way; then they are counted.
+          if (heartbeats++ < 2 && event.content.ok && event.content.body.kind === 'heartbeat') {
+            const { seen, checkpoints } = event.content.body.value;
+            const has = seen
+              .map((entry) => `${names.get(toHex(entry.key))}#${entry.seq}`)
+              .join(', ');
+            timeline.say(
+              desk.name,
+              `♥ heartbeat from ${names.get(toHex(sender))} (every second): has received up to ${has || 'nothing'}; carries ${checkpoints.length} relay checkpoint(s) to compare`,
+            );
+          }
+          return;
+        }
+        if (kind === KIND.ack) return; // shown through 'ack' below
+        timeline.say(
+          desk.name,
+          `← ${names.get(toHex(sender))}#${seq} verified: ${contentSummary(event.content, event.envelope.fields.body)}`,
+        );
+      });
+      desk.client.on('ack', (event) => {
+        // Shown on the side that waits for it.
+        if (event.member === toHex(desk.client.publicKey)) return;
+        timeline.say(
+          desk.name,
+          `  ✓ ${names.get(event.member)} acknowledged ${label(event.envelope)}: ${event.decision ?? event.stage}${event.late ? ' (LATE)' : ''}`,
+        );
+      });
+      desk.client.on('overdue', (event) => {
+        overdue++;
+        timeline.say(
+          desk.name,
+          `  ⚠ OVERDUE: ${names.get(event.member)} has not acknowledged ${label(event.envelope)} as ${event.stage}`,
+        );
+      });
+      desk.client.on('measure', (event) => {
+        if (event.state !== undefined) measure = event.state;
+        if (desk === alpha)
+          timeline.say(
+            'ledger',
+            `measure ${label(event.measure ?? '')} is ${event.state ?? `refused: ${event.code}`}`,
+          );
       });
     }
 
@@ -112,72 +168,180 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         { key: publicKeyOf(keys[1]!), name: 'Bravo crisis desk' },
       ],
       relays: [{ key: fromHex(relay.key), url: relay.url }],
-      params: { heartbeatInterval: 60_000 },
+      params: {
+        heartbeatInterval: 1000,
+        languages: ['en'],
+        // Flash traffic must be understood within 3 s here (default: 10 min).
+        ackDeadlines: { flash: { received: 1000, understood: 3000, accepted: 60_000 } },
+      },
     });
     const channel = session.channel;
-    const charterId = session.charterId;
-    await alpha.client.receipted(charterId);
+    await alpha.client.receipted(session.charterId);
     timeline.say(
       'Alpha',
-      `founded channel ${toHex(channel).slice(0, 16)}… (charter receipted by the relay)`,
+      `founded channel ${toHex(channel).slice(0, 16)}…: two desks, one relay, heartbeats every 1 s`,
     );
     bravo.client.join(session.charterEnvelope);
-    timeline.say('Bravo', 'joined from the charter file Alpha handed over');
 
-    // Envelope id → "Alpha#2", for the timeline.
-    const labels = new Map<string, string>();
-    let arrived = 0;
-    const waiting: { count: number; resolve: () => void }[] = [];
-    /** Resolves once `count` messages in all have reached the other desk. */
-    const delivered = (count: number) =>
-      new Promise<void>((resolve) => {
-        if (arrived >= count) resolve();
-        else waiting.push({ count, resolve });
+    /** Sends a body from `desk` and waits until the other desk has it. */
+    const say = async (
+      desk: Desk,
+      body: KindBodyInput,
+      precedence?: Precedence,
+      ref?: Uint8Array,
+    ) => {
+      const peer = desk === alpha ? bravo : alpha;
+      const envelope = desk.client.send(channel, {
+        kind: KIND[body.kind],
+        body: encodeKindBody(body),
+        ...(precedence ? { precedence } : {}),
+        ...(ref ? { ref } : {}),
       });
-    for (const desk of desks) {
-      desk.client.on('message', (event: MessageEvent) => {
-        arrived++;
-        const label = labels.get(toHex(event.envelope.id)) ?? `#${event.envelope.fields.seq}`;
-        const text = bodyText(event.envelope.fields.body) ?? '(binary)';
-        timeline.say(desk.name, `← ${label} verified (signature, member, chain): "${text}"`);
-        for (const wait of waiting.filter((entry) => entry.count <= arrived)) wait.resolve();
-      });
-      desk.client.on('receipt', (event) => {
-        const label = labels.get(toHex(event.id)) ?? 'the charter';
-        timeline.say(desk.name, `✓ relay receipt for ${label}: in the signed log, durably`);
-      });
-    }
+      sent++;
+      const id = toHex(envelope.id);
+      labels.set(id, `${desk.name}#${envelope.seq}`);
+      const arrived = peer.client.next('message', (event) => toHex(event.envelope.id) === id);
+      if (body.kind !== 'ack') {
+        timeline.say(
+          desk.name,
+          `→ ${desk.name}#${envelope.seq}${precedence ? ` [${precedence}]` : ''} ${body.kind} signed and queued`,
+        );
+      }
+      return { envelope, arrived };
+    };
+    const ack = (desk: Desk, of: Uint8Array, body: AckBody) =>
+      say(desk, { kind: 'ack', value: body }, undefined, of);
 
-    let step = 0;
-    for (const line of SCRIPT) {
-      const desk = desks[line.from]!;
-      if (step > KILL_BEFORE + 1) await delivered(step); // answer only what has arrived
-      if (step === KILL_BEFORE) {
-        await killRelay(relay);
-        timeline.say('relay', 'KILLED with SIGKILL (no shutdown, no flush)');
-      }
-      const sent = desk.client.send(channel, {
-        kind: KIND.text,
-        body: new TextEncoder().encode(line.text),
-        ...(line.precedence ? { precedence: line.precedence } : {}),
-      });
-      timeline.say(
-        desk.name,
-        `→ ${desk.name}#${sent.seq} signed and queued${line.precedence ? ` [${line.precedence}]` : ''}: "${line.text}"`,
-      );
-      if (step === KILL_BEFORE + 1) {
-        relay = await startRelayProcess(join(root, 'relay'), port);
-        timeline.say('relay', 'restarted on the same data directory');
-      }
-      labels.set(toHex(sent.id), `${desk.name}#${sent.seq}`);
-      step++;
-      // Conversation: the peer has each line before the next (except while the relay is down).
-      if (step <= KILL_BEFORE) await delivered(step);
-    }
-    await delivered(SCRIPT.length);
+    const joined = await say(bravo, {
+      kind: 'join',
+      value: { charter: session.charterId as never, note: en('Bravo desk accepts the charter.') },
+    });
+    await joined.arrived;
+
+    const now = Date.now();
+    const notice = await say(
+      alpha,
+      {
+        kind: 'notification',
+        value: {
+          activity: 'military-exercise',
+          window: { from: now + 48 * HOUR, until: now + 60 * HOUR },
+          originAreas: [{ shape: 'circle', centre: K7, radius: 20_000 }],
+          description: en('Naval exercise in area K-7, live firing, vessels of Alpha only.'),
+          reference: 'NOTICE 2026-114',
+        },
+      },
+      'priority',
+    );
+    const noticeIn = await notice.arrived;
+    await ack(bravo, notice.envelope.id, {
+      stage: 'understood',
+      digest: sha256(noticeIn.envelope.fields.body),
+      readBack: en('Exercise in K-7, 48 h from now, 12 h long.'),
+    });
+
+    const incident = await say(
+      bravo,
+      {
+        kind: 'incident',
+        value: {
+          time: now - HOUR,
+          place: { shape: 'circle', centre: { lat: 43_250_000, lon: 31_700_000 }, radius: 2000 },
+          parties: ['patrol vessel B-12', 'unidentified aircraft'],
+          description: en('An aircraft passed 300 m above patrol vessel B-12 at low altitude.'),
+          clarificationRequested: true,
+          questions: [en('Was the aircraft yours?'), en('What was its mission?')],
+        },
+      },
+      'immediate',
+    );
+    await incident.arrived;
+    const answer = await say(
+      alpha,
+      {
+        kind: 'text',
+        value: {
+          authoritative: en(
+            'The aircraft was an Alpha maritime patrol, unarmed, on a routine flight. No approach was intended.',
+          ),
+        },
+      },
+      'immediate',
+      incident.envelope.id,
+    );
+    await answer.arrived;
+
+    const assurance = await say(alpha, {
+      kind: 'assurance',
+      value: {
+        undertaking: en('Alpha aircraft will keep 5 km from Bravo vessels in the K-7 area.'),
+        scope: 'K-7 area, military aircraft',
+        validity: { from: now, until: now + 72 * HOUR },
+      },
+    });
+    await assurance.arrived;
+
+    await killRelay(relay);
+    timeline.say('relay', 'KILLED with SIGKILL (no shutdown, no flush)');
+    const proposal = await say(bravo, {
+      kind: 'proposal',
+      value: {
+        title: 'Bridge-to-bridge channel during the exercise',
+        terms: en(
+          'Both sides keep VHF channel 16 open between the commanding vessels for the whole exercise.',
+        ),
+        validity: { from: now, until: now + 72 * HOUR },
+      },
+    });
+    timeline.say(
+      'Bravo',
+      '  (the relay is down: the proposal waits in the outbox, signed and on disk)',
+    );
+    relay = await startRelayProcess(join(root, 'relay'), port);
+    timeline.say('relay', 'restarted on the same data directory');
+    await proposal.arrived;
+    const accepted = await say(
+      alpha,
+      { kind: 'accept', value: { measure: proposal.envelope.id as never } },
+      undefined,
+      proposal.envelope.id,
+    );
+    await accepted.arrived;
+
+    // Flash: Bravo's terminal acknowledges receipt at once; nobody at Bravo marks it
+    // understood within the 3 s the charter allows.
+    const flash = await say(
+      alpha,
+      {
+        kind: 'text',
+        value: { authoritative: en('Exercise start moved 2 h earlier. Confirm understood.') },
+      },
+      'flash',
+    );
+    await flash.arrived;
+    const flashId = toHex(flash.envelope.id);
+    await alpha.client.next(
+      'overdue',
+      (event) => event.envelope === flashId && event.stage === 'understood',
+    );
+
+    const suspended = await say(
+      bravo,
+      {
+        kind: 'withdraw',
+        value: {
+          measure: proposal.envelope.id as never,
+          action: 'suspend',
+          reason: en('Bravo vessels leave the area for repairs.'),
+        },
+      },
+      undefined,
+      proposal.envelope.id,
+    );
+    await suspended.arrived;
     timeline.say(
       'demo',
-      `all ${SCRIPT.length} messages delivered once, in order, to the other desk`,
+      `${sent} envelopes sent, each verified and delivered once, in order; ${heartbeats} heartbeats; ${overdue} overdue acknowledgement(s)`,
     );
 
     const transcripts = [];
@@ -190,12 +354,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       transcripts.push({ desk: desk.name, file, items: report.items.length, failed });
       timeline.say(
         desk.name,
-        `exported ${file}: ${report.items.length} items checked offline, ${failed} failed` +
-          ` (check it yourself: hotline verify ${file})`,
+        `exported ${file}: ${report.items.length} items checked offline, ${failed} failed (hotline verify ${file})`,
       );
     }
-    const ok = alarms === 0 && transcripts.every((entry) => entry.failed === 0);
-    const result = { ok, sent: SCRIPT.length, received: arrived, alarms, transcripts };
+    const ok =
+      alarms === 0 &&
+      overdue > 0 &&
+      measure === 'suspended' &&
+      transcripts.every((entry) => entry.failed === 0);
+    const result = { ok, sent, received, alarms, overdue, heartbeats, measure, transcripts };
     if (options.json) options.out(`${JSON.stringify({ ...result, timeline: timeline.events })}\n`);
     return result;
   } finally {

@@ -1,7 +1,7 @@
 // How a party's commands show envelopes, receipts and alarms to people, and the
 // same facts as JSON for scripts.
 
-import type { Alarm } from '@hotline/client';
+import type { Alarm, Content } from '@hotline/client';
 import { type Charter, type DecodedEnvelope, firstInvalidUtf8, KIND, toHex } from '@hotline/codec';
 
 const KIND_NAMES = new Map<number, string>(
@@ -25,7 +25,60 @@ export function bodyText(body: Uint8Array): string | undefined {
   return /[\u0000-\u0008\u000b-\u001f\u007f]/.test(text) ? undefined : text;
 }
 
-export function envelopeJson(charter: Charter, envelope: DecodedEnvelope) {
+/** JSON-safe: bytes as hex. */
+function jsonSafe(value: unknown): unknown {
+  if (value instanceof Uint8Array) return toHex(value);
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  }
+  return value;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(':00.000Z', 'Z');
+const quote = (block: { text: string; language: string }) => `"${block.text}" [${block.language}]`;
+const short = (bytes: Uint8Array) => `${toHex(bytes).slice(0, 8)}…`;
+
+/** One line saying what a body says, in human form. */
+export function contentSummary(content: Content | undefined, body: Uint8Array): string {
+  if (content === undefined) {
+    const text = bodyText(body);
+    return text ?? `(${body.length} bytes)`;
+  }
+  if (!content.ok) return `INVALID (${content.code}${content.field ? ` at ${content.field}` : ''})`;
+  const { body: b } = content;
+  switch (b.kind) {
+    case 'text':
+      return `${quote(b.value.authoritative)}${b.value.translations ? ` (+${b.value.translations.length} translation(s), not authoritative)` : ''}`;
+    case 'assurance':
+      return `ASSURANCE (${b.value.scope}): ${quote(b.value.undertaking)} from ${iso(b.value.validity.from)}${b.value.validity.until ? ` until ${iso(b.value.validity.until)}` : ''}`;
+    case 'redline':
+      return `REDLINE (${b.value.scope}): ${quote(b.value.line)}; consequence ${b.value.disclosure}`;
+    case 'notification':
+      return `NOTIFICATION ${b.value.activity} ${iso(b.value.window.from)} – ${iso(b.value.window.until)}, ${b.value.originAreas.length} origin area(s)${b.value.affectedAreas ? `, ${b.value.affectedAreas.length} affected area(s)` : ''}${b.value.description ? `: ${quote(b.value.description)}` : ''}`;
+    case 'incident':
+      return `INCIDENT at ${iso(b.value.time)}: ${quote(b.value.description)}${b.value.clarificationRequested ? `; clarification requested${b.value.questions ? ` (${b.value.questions.length} question(s))` : ''}` : ''}`;
+    case 'proposal':
+      return `PROPOSAL "${b.value.title}": ${quote(b.value.terms)}`;
+    case 'accept':
+    case 'decline':
+      return `${b.kind.toUpperCase()} measure ${short(b.value.measure)}`;
+    case 'withdraw':
+      return `WITHDRAW (${b.value.action}) measure ${short(b.value.measure)}`;
+    case 'ack':
+      return `ACK ${b.value.stage}${b.value.readBack ? `, read back ${quote(b.value.readBack)}` : ''}${b.value.reason ? `, reason ${quote(b.value.reason)}` : ''}`;
+    case 'heartbeat':
+      return `HEARTBEAT (has ${b.value.seen.map((entry) => `#${entry.seq}`).join(', ') || 'nothing'}; ${b.value.checkpoints.length} relay checkpoint(s))`;
+    case 'suspend':
+      return `SUSPEND: ${quote(b.value.reason)}`;
+    case 'resume':
+      return 'RESUME';
+    default:
+      return b.kind.toUpperCase();
+  }
+}
+
+export function envelopeJson(charter: Charter, envelope: DecodedEnvelope, content?: Content) {
   const { fields } = envelope;
   const text = bodyText(fields.body);
   return {
@@ -36,15 +89,26 @@ export function envelopeJson(charter: Charter, envelope: DecodedEnvelope) {
     time: new Date(fields.time).toISOString(),
     kind: kindName(fields.kind),
     precedence: fields.precedence,
-    ...(text === undefined ? { bodyHex: toHex(fields.body) } : { text }),
+    ...(fields.ref ? { ref: toHex(fields.ref) } : {}),
+    ...(content === undefined
+      ? text === undefined
+        ? { bodyHex: toHex(fields.body) }
+        : { text }
+      : content.ok
+        ? { body: jsonSafe(content.body.value) }
+        : { invalid: content.code }),
   };
 }
 
-export function envelopeLine(charter: Charter, envelope: DecodedEnvelope): string {
-  const view = envelopeJson(charter, envelope);
-  const precedence = view.precedence === 'routine' ? '' : ` [${view.precedence.toUpperCase()}]`;
-  const body = 'text' in view ? view.text : `(${envelope.fields.body.length} bytes, not text)`;
-  return `${view.time}  ${view.senderName} #${view.seq}  ${view.kind}${precedence}: ${body}`;
+export function envelopeLine(
+  charter: Charter,
+  envelope: DecodedEnvelope,
+  content?: Content,
+): string {
+  const { fields } = envelope;
+  const precedence = fields.precedence === 'routine' ? '' : ` [${fields.precedence.toUpperCase()}]`;
+  const ref = fields.ref ? ` re ${short(fields.ref)}` : '';
+  return `${new Date(fields.time).toISOString()}  ${memberName(charter, fields.sender)} #${fields.seq} ${short(envelope.id)}${precedence}${ref}  ${contentSummary(content, fields.body)}`;
 }
 
 export function alarmJson(alarm: Alarm) {

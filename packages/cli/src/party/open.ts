@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import { HotlineClient } from '@hotline/client';
 import { openSqliteClientStore, wsSocketFactory } from '@hotline/client/node';
-import { fromHex, toHex } from '@hotline/codec';
+import { type DecodedEnvelope, decodeEnvelope, fromHex, toHex } from '@hotline/codec';
 import { readKeyFile } from '@hotline/signer';
 import { ConfigError } from '../config-error.js';
 import { prepareDataDir } from '../data-dir.js';
@@ -23,11 +23,14 @@ export interface Party {
 }
 
 /** Opens the member key and the client store; the client starts connecting at once. */
-export function openParty(
-  flags: PartyFlags,
-  io: MainIo,
-  options: { offline?: boolean } = {},
-): Party {
+export interface PartyOptions {
+  /** Open no connection (join, list, export). */
+  readonly offline?: boolean;
+  /** Send heartbeats and watch the others' (a long-running listen). */
+  readonly heartbeats?: boolean;
+}
+
+export function openParty(flags: PartyFlags, io: MainIo, options: PartyOptions = {}): Party {
   const dataDir = dataDirOf(flags, io);
   const keyFile = resolve(io.cwd, flags.key ?? join(dataDir, MEMBER_KEY_FILE));
   const passphrase = io.env[PASSPHRASE_ENV];
@@ -39,6 +42,8 @@ export function openParty(
     store,
     socketFactory: wsSocketFactory,
     offline: options.offline === true,
+    // A desk acknowledges receipt at once, as its terminal would (spec/12-semantics.md §3).
+    tuning: { autoAckReceived: true, heartbeats: options.heartbeats === true },
   });
   return {
     client,
@@ -91,4 +96,30 @@ export function within(promise: Promise<unknown>, ms: number): Promise<boolean> 
       },
     );
   });
+}
+
+/** An envelope of the channel held here, by its id or an unambiguous hex prefix (8+ digits). */
+export function envelopeArg(party: Party, channel: Uint8Array, text: string): DecodedEnvelope {
+  const prefix = text.toLowerCase();
+  if (!/^[0-9a-f]{8,64}$/.test(prefix)) {
+    throw new ConfigError(
+      'CONFIG_INVALID_VALUE',
+      `envelope: 8 to 64 hex digits, not "${text}"`,
+      'envelope',
+    );
+  }
+  const matches = party.client.store
+    .envelopes(channel)
+    .map((bytes) => decodeEnvelope(bytes))
+    .filter((envelope) => toHex(envelope.id).startsWith(prefix));
+  if (matches.length !== 1) {
+    throw new ConfigError(
+      'CONFIG_INVALID_VALUE',
+      matches.length === 0
+        ? `no envelope ${text} on this channel here`
+        : `envelope prefix ${text} is ambiguous`,
+      'envelope',
+    );
+  }
+  return matches[0]!;
 }
