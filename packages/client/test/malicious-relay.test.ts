@@ -448,6 +448,33 @@ describe('client against a malicious relay', () => {
     );
   });
 
+  it('two members shown different logs, with a heartbeat: the other member raises relay-equivocation itself', async function () {
+    this.timeout(3_000);
+    const w = await world({ honest: true });
+    w.evil.forkView((entry) => bodyOf(entry.bytes) === 'for alice only', { to: BOB_HEX });
+    const fromAlice = w.send(w.alice, 'for alice only');
+    await w.alice.receipted(fromAlice.id, 2);
+    const fromBob = w.send(w.bob, 'reply');
+    await w.bob.receipted(fromBob.id, 2);
+    // Bob's heartbeat carries the evil relay's checkpoint of bob's view (spec/12-semantics.md §5).
+    const raised = w.alice.next('alarm', (alarm) => alarm.type === 'relay-equivocation');
+    const heartbeat = w.bob.session(w.channel)!.semantics.sendHeartbeat();
+    expect(heartbeat, 'a heartbeat was sent').to.be.instanceOf(Uint8Array);
+    const alarm = await raised;
+    expect(alarm.relay).to.equal(w.evil.keyHex);
+    expect(alarm.signed).to.equal(true);
+    // The evidence convicts the relay offline: two of its checkpoints that cannot both be true.
+    const [a, b] = alarm.evidence.checkpoints!.map((bytes) =>
+      openCheckpoint(bytes, { relay: w.evil.publicKey, channel: w.channel }),
+    );
+    expectCode(
+      () => checkCheckpointConsistency(a!, b!, alarm.evidence.consistency?.proof ?? []),
+      'CHECKPOINT_INCONSISTENT',
+    );
+    // The honest relay is not accused.
+    expect(w.alarms.alice.filter((x) => x.relay === w.honestKey)).to.deep.equal([]);
+  });
+
   it('a checkpoint over a rewritten history of the same size: relay-equivocation, two checkpoints as evidence', async function () {
     this.timeout(3_000);
     const w = await world();

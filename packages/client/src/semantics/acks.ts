@@ -88,7 +88,8 @@ export class AckTracker {
     const made: AckRecord[] = [];
     for (const implied of ACK_STAGES.slice(0, ACK_STAGES.indexOf(stage) + 1)) {
       if (byStage.has(implied)) continue;
-      const late = at > pending.sent + pending.deadlines[implied];
+      // At the due time itself the stage is already overdue (see `overdue`): late.
+      const late = at >= pending.sent + pending.deadlines[implied];
       const record: AckRecord = {
         stage: implied,
         at,
