@@ -240,12 +240,13 @@ describe('hotline demo', function () {
       sent: number;
       received: number;
       alarms: number;
+      peerSilent: number;
       overdue: number;
       heartbeats: number;
       measure: string;
       transcripts: { failed: number }[];
     };
-    expect(result).to.include({ ok: true, alarms: 0, measure: 'suspended' });
+    expect(result).to.include({ ok: true, alarms: 0, peerSilent: 1, measure: 'suspended' });
     expect(result.overdue).to.be.greaterThan(0); // the flash text nobody marked understood
     expect(result.heartbeats).to.be.greaterThan(0);
     expect(result.received).to.be.at.least(result.sent);
