@@ -76,6 +76,19 @@ export interface AckEvent {
   readonly decision?: 'accepted' | 'rejected';
 }
 
+/** A member suspended the channel (or its own part in it), or resumed (spec/kinds/suspension.md). */
+export interface SuspensionEvent {
+  readonly channel: Uint8Array;
+  /** The suspend envelope, hex id. */
+  readonly envelope: string;
+  /** The member who suspended, hex key. */
+  readonly by: string;
+  readonly state: 'suspended' | 'resumed';
+  readonly scope?: string;
+  /** For 'resumed': the resume envelope, hex id. */
+  readonly resume?: string;
+}
+
 /** A measure changed state, or a transition was refused (code). */
 export interface MeasureEvent {
   readonly channel: Uint8Array;
@@ -117,6 +130,7 @@ export interface ClientEvents extends Record<string, unknown> {
   overdue: OverdueEvent;
   ack: AckEvent;
   measure: MeasureEvent;
+  suspension: SuspensionEvent;
 }
 
 export interface ClientContext {

@@ -12,6 +12,7 @@ export {
   type OverdueEvent,
   type ReceiptEvent,
   type StateEvent,
+  type SuspensionEvent,
 } from './context.js';
 export { type BackoffOptions, LinkDownError, type LinkState, RelayRefusal } from './relay-link.js';
 export {

@@ -189,4 +189,38 @@ describe('crisis semantics (manual clock)', function () {
       'suspended',
     ]);
   });
+
+  it('a suspension is announced and signed, and only its author resumes it', async () => {
+    const { alice, bob, channel } = await world();
+    const aliceHex = toHex(alice.publicKey);
+    const suspended = bob.next('suspension', (event) => event.state === 'suspended');
+    const suspend = send(alice, channel, {
+      kind: 'suspend',
+      value: { reason: en('Consultations in capital.'), scope: 'channel' },
+    });
+    expect(await suspended).to.include({
+      by: aliceHex,
+      envelope: toHex(suspend.id),
+      scope: 'channel',
+    });
+    expect(bob.session(channel)!.semantics.suspensions.map((s) => s.by)).to.deep.equal([aliceHex]);
+    // Bob cannot resume alice's suspension.
+    const refused = alice.next('alarm', (alarm) => alarm.code === 'SUSPENSION_UNKNOWN');
+    send(
+      bob,
+      channel,
+      { kind: 'resume', value: { suspension: suspend.id as never } },
+      { ref: suspend.id },
+    );
+    expect((await refused).sender).to.equal(toHex(bob.publicKey));
+    const resumed = bob.next('suspension', (event) => event.state === 'resumed');
+    send(
+      alice,
+      channel,
+      { kind: 'resume', value: { suspension: suspend.id as never } },
+      { ref: suspend.id },
+    );
+    expect(await resumed).to.include({ by: aliceHex, envelope: toHex(suspend.id) });
+    expect(bob.session(channel)!.semantics.suspensions).to.deep.equal([]);
+  });
 });

@@ -92,7 +92,7 @@ export interface SemanticsHost {
       evidence: AlarmEvidence;
     },
   ): void;
-  emit(name: 'overdue' | 'ack' | 'measure', event: Record<string, unknown>): void;
+  emit(name: 'overdue' | 'ack' | 'measure' | 'suspension', event: Record<string, unknown>): void;
 }
 
 interface Acknowledgeable {
@@ -178,6 +178,8 @@ export class ChannelSemantics {
     if (NEEDS_ACK.has(fields.kind)) this.#expectAcks(envelope, idHex, senderHex);
     if (body.kind === 'ack') this.#takeAck(envelope, body.value, senderHex);
     if (body.kind === 'heartbeat') this.#takeHeartbeat(envelope, body.value, senderHex, own);
+    if (body.kind === 'suspend' || body.kind === 'resume')
+      this.#takeSuspension(envelope, body, senderHex);
     if (
       body.kind === 'proposal' ||
       body.kind === 'accept' ||
@@ -374,6 +376,62 @@ export class ChannelSemantics {
     const body = encodeHeartbeatBody({ seen, checkpoints: this.host.latestCheckpoints(), next });
     this.#lastHeartbeat = this.host.send({ kind: KIND.heartbeat, body }).id;
     return this.#lastHeartbeat;
+  }
+
+  // ----------------------------------------------------------------- suspension
+
+  /** Suspensions in force, by the suspend envelope's id: a signal, never an outage. */
+  readonly #suspensions = new Map<string, { by: string; scope?: string; since: number }>();
+
+  /** The suspensions in force (spec/kinds/suspension.md): empty while the channel is active. */
+  get suspensions(): { envelope: string; by: string; scope?: string; since: number }[] {
+    return [...this.#suspensions].map(([envelope, s]) => ({ envelope, ...s }));
+  }
+
+  #takeSuspension(envelope: DecodedEnvelope, body: KindBody, senderHex: string): void {
+    const idHex = toHex(envelope.id);
+    if (body.kind === 'suspend') {
+      const { scope } = body.value;
+      this.#suspensions.set(idHex, {
+        by: senderHex,
+        ...(scope === undefined ? {} : { scope }),
+        since: envelope.fields.time,
+      });
+      if (!this.#replaying) {
+        this.host.emit('suspension', {
+          envelope: idHex,
+          by: senderHex,
+          state: 'suspended',
+          ...(scope ? { scope } : {}),
+        });
+      }
+      return;
+    }
+    if (body.kind !== 'resume') return;
+    const ended = toHex(body.value.suspension);
+    const suspension = this.#suspensions.get(ended);
+    // Only the member who suspended resumes; anything else changes nothing.
+    if (suspension === undefined || suspension.by !== senderHex) {
+      if (!this.#replaying) {
+        this.host.alarm('body-invalid', {
+          sender: senderHex,
+          code: 'SUSPENSION_UNKNOWN',
+          detail: `seq ${envelope.fields.seq}: resumes no suspension of its sender`,
+          signed: true,
+          evidence: { envelopes: [envelope.bytes] },
+        });
+      }
+      return;
+    }
+    this.#suspensions.delete(ended);
+    if (!this.#replaying) {
+      this.host.emit('suspension', {
+        envelope: ended,
+        by: senderHex,
+        state: 'resumed',
+        resume: idHex,
+      });
+    }
   }
 
   // -------------------------------------------------------------------- measures
