@@ -20,14 +20,7 @@ import {
   toHex,
 } from '@hotline/codec';
 import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  checkEachTest,
-  registryCodes,
-  type Suite,
-  selfCheckedFile,
-  type TestCase,
-  type TestGroup,
-} from './format.js';
+import type { Suite, TestCase, TestGroup } from './format.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
 import {
   array,

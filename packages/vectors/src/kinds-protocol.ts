@@ -35,14 +35,7 @@ import {
   toHex,
 } from '@hotline/codec';
 import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  checkEachTest,
-  registryCodes,
-  type Suite,
-  selfCheckedFile,
-  type TestCase,
-  type TestGroup,
-} from './format.js';
+import type { Suite, TestCase, TestGroup } from './format.js';
 import { alice, bob, signBytes, type TestKey, testKey, verifyBytes } from './keys.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
 import { array, bstr, type Entry, intMap, nint, type Raw, tstr, uint } from './raw.js';
@@ -90,7 +83,7 @@ const CODECS: Record<number, Codec> = {
   [KIND['key-revoke']]: { decode: decodeKeyRevokeBody, encode: encodeKeyRevokeBody },
 };
 
-function assert(condition: boolean, message: string): asserts condition {
+function _assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new Error(`protocol kind vectors: ${message}`);
 }
 

@@ -23,14 +23,7 @@ import {
   KIND,
   toHex,
 } from '@hotline/codec';
-import {
-  checkEachTest,
-  registryCodes,
-  type Suite,
-  selfCheckedFile,
-  type TestCase,
-  type TestGroup,
-} from './format.js';
+import type { Suite, TestCase, TestGroup } from './format.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
 import {
   array,
