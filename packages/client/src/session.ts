@@ -23,6 +23,8 @@ import {
   ChainTracker,
   checkCheckpointConsistency,
   leafHashOfId,
+  Membership,
+  type MembershipRefusal,
   openCheckpoint,
   openEnvelope,
   publicKeyOf,
@@ -81,6 +83,8 @@ export class ChannelSession {
   readonly #charterId: Uint8Array;
   readonly #founder: boolean;
   readonly #semantics: ChannelSemantics;
+  /** The charter's members as key-rotates and key-revokes changed them, in chain order. */
+  readonly #membership: Membership;
 
   readonly channel: Uint8Array;
 
@@ -91,6 +95,7 @@ export class ChannelSession {
   ) {
     const opened = openEnvelope(charterEnvelope);
     this.charter = checkCharterEnvelope(opened);
+    this.#membership = new Membership(this.charter);
     const channel = opened.fields.channel;
     this.channel = channel;
     this.channelHex = hex(channel);
@@ -133,6 +138,7 @@ export class ChannelSession {
       autoAckReceived: options.autoAckReceived,
       heartbeats: options.heartbeats,
       send: (input) => this.send(input),
+      partyOf: (key) => this.#membership.partyOf(key) ?? key,
       receipted: (id) => this.ctx.store.receiptRelays(id).length > 0,
       heads: () =>
         new Map(
@@ -150,6 +156,11 @@ export class ChannelSession {
       alarm: (type, alarm) => this.#alarm(type, alarm),
       emit: (name, event) => this.ctx.emit(name, { channel: this.channel, ...event } as never),
     });
+  }
+
+  /** Who may sign on the channel, after the key-rotates and key-revokes accepted so far. */
+  get membership(): Membership {
+    return this.#membership;
   }
 
   /** The ledger of measures, and acknowledgement status: spec/12-semantics.md. */
@@ -188,20 +199,38 @@ export class ChannelSession {
 
   /** Signs the next own envelope, records it, and starts sending it to every relay. */
   send(input: SendInput): Sent {
-    if (!this.charter.members.some((member) => this.#isSelf(member.key))) {
-      throw new RangeError('this key is not a member of the channel: relays refuse its envelopes');
+    const refusal = this.#membership.refusalOfKey(this.#self);
+    if (refusal !== undefined) {
+      throw new RangeError(
+        `this key may not sign on the channel (${refusal.code}): relays refuse its envelopes`,
+      );
     }
     const { store, clock, secretKey } = this.ctx;
     const head = store.ownHead(this.channel);
     const seq = (head?.seq ?? 0) + 1;
+    const time = clock.now();
+    let ref = input.ref;
+    // A successor's chain starts by referring to the key-rotate that named it, no
+    // earlier than its effectiveFrom (spec/kinds/keys.md §5).
+    const since = seq === 1 ? this.#membership.rotationTo(this.#self) : undefined;
+    if (since !== undefined) {
+      if (ref !== undefined && !bytesEqual(ref, since.id)) {
+        throw new RangeError("a successor's first envelope refers to its key-rotate");
+      }
+      if (time < since.effectiveFrom) {
+        throw new RangeError('the key-rotate that names this key is not in effect yet');
+      }
+      ref = since.id;
+    }
     const bytes = signEnvelope(
       {
         ...input,
+        ...(ref === undefined ? {} : { ref }),
         channel: this.channel,
         sender: this.#self,
         seq,
         prev: head?.id,
-        time: clock.now(),
+        time,
       },
       secretKey,
     );
@@ -375,8 +404,9 @@ export class ChannelSession {
       if (code === 'CURSOR_OUT_OF_RANGE' && detail.size !== undefined) {
         this.#checkRollback(view, detail.size);
       }
-      // A non-member is never let in: asking again would only load the relay.
-      if (code === 'NOT_MEMBER') return;
+      // A non-member, or a key whose chain ended, is never let in: asking again
+      // would only load the relay.
+      if (code === 'NOT_MEMBER' || code === 'KEY_ROTATED' || code === 'KEY_REVOKED') return;
       // The relay ended the subscription; subscribe again after a pause.
       this.ctx.clock.setTimer(this.ctx.options.retryMs, () => {
         if (link.state === 'ready' && !this.#closed)
@@ -449,16 +479,7 @@ export class ChannelSession {
     const idHex = hex(envelope.id);
     if (this.#seen.has(idHex)) return;
     const senderHex = hex(envelope.fields.sender);
-    if (!this.charter.members.some((member) => hex(member.key) === senderHex)) {
-      this.#alarm('relay-tampered', {
-        relay,
-        code: 'NOT_MEMBER',
-        detail: 'the relay delivered an envelope of a non-member',
-        signed: true,
-        evidence: { envelopes: [envelope.bytes] },
-      });
-      return;
-    }
+    if (this.#refusedSender(envelope, relay)) return;
     const verdict = this.#tracker.check(envelope);
     switch (verdict.verdict) {
       case 'accept':
@@ -496,6 +517,35 @@ export class ChannelSession {
     }
   }
 
+  /**
+   * Whether membership refuses the envelope's sender, next in chain order, and
+   * raises the alarm if so: a stranger's envelope is the relay's doing; one of a key
+   * whose chain ended (KEY_ROTATED, KEY_REVOKED), or a successor's first envelope
+   * that does not start from its key-rotate, is signed by its sender.
+   */
+  #refusedSender(envelope: DecodedEnvelope, relay: string): boolean {
+    const refusal = this.#membership.checkSender(envelope);
+    if (refusal === undefined) return false;
+    if (refusal.code === 'NOT_MEMBER') {
+      this.#alarm('relay-tampered', {
+        relay,
+        code: 'NOT_MEMBER',
+        detail: 'the relay delivered an envelope of a non-member',
+        signed: true,
+        evidence: { envelopes: [envelope.bytes] },
+      });
+    } else {
+      this.#alarm('body-invalid', {
+        sender: hex(envelope.fields.sender),
+        code: refusal.code,
+        detail: `seq ${envelope.fields.seq}: ${refusal.code}${refusal.field ? ` at ${refusal.field}` : ''}`,
+        signed: true,
+        evidence: { envelopes: [envelope.bytes] },
+      });
+    }
+    return true;
+  }
+
   #bytesOf(id: Uint8Array): Uint8Array | undefined {
     const idHex = hex(id);
     return this.ctx.store
@@ -503,18 +553,40 @@ export class ChannelSession {
       .find((bytes) => hex(decodeEnvelope(bytes).id) === idHex);
   }
 
-  /** Takes an envelope into its sender's chain and the set of envelopes seen. */
-  #remember(envelope: DecodedEnvelope): void {
+  /**
+   * Takes an envelope into its sender's chain, the set of envelopes seen and the
+   * membership; returns why a key-rotate or key-revoke did not take effect, if so.
+   */
+  #remember(envelope: DecodedEnvelope): MembershipRefusal | undefined {
     this.#tracker.append(envelope);
     const idHex = hex(envelope.id);
     this.#seen.add(idHex);
     this.#signatures.set(idHex, hex(envelope.signature));
+    return this.#membership.observe(envelope);
   }
 
   #accept(envelope: DecodedEnvelope, relay: string): void {
-    this.#remember(envelope);
+    const refusal = this.#remember(envelope);
     this.ctx.store.putEnvelope(this.channel, envelope.id, envelope.bytes);
-    const content: Content = this.#semantics.observe(envelope);
+    let content: Content = this.#semantics.observe(envelope);
+    // A key-rotate or key-revoke that cannot take effect stays in its sender's chain,
+    // marked invalid (spec/12-semantics.md §2).
+    if (refusal !== undefined && content.ok) {
+      content = {
+        ok: false,
+        code: refusal.code,
+        ...(refusal.field ? { field: refusal.field } : {}),
+      };
+      if (!this.#isSelf(envelope.fields.sender)) {
+        this.#alarm('body-invalid', {
+          sender: hex(envelope.fields.sender),
+          code: refusal.code,
+          detail: `seq ${envelope.fields.seq}: ${refusal.code}${refusal.field ? ` at ${refusal.field}` : ''}`,
+          signed: true,
+          evidence: { envelopes: [envelope.bytes] },
+        });
+      }
+    }
     if (!this.#isSelf(envelope.fields.sender)) {
       this.ctx.store.afterCommit(() =>
         this.ctx.emit('message', { channel: this.channel, envelope, relay, content }),
@@ -565,6 +637,8 @@ export class ChannelSession {
         if (this.#tracker.check(parked.envelope).verdict === 'accept') {
           bySeq.delete(seq);
           this.#parkedCount--;
+          // Parked before the envelopes ahead of it: judged again now that they are in.
+          if (this.#refusedSender(parked.envelope, parked.relay)) continue;
           this.#accept(parked.envelope, parked.relay);
           progressed = true;
         } else if (this.#seen.has(hex(parked.envelope.id))) {

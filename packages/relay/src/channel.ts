@@ -1,6 +1,7 @@
-// One channel as the relay serves it: its charter (members), its Merkle log, the
-// chain head of every sender, the entries accepted but not yet committed, and who
-// is subscribed. Everything here is synchronous, so classifying an envelope and
+// One channel as the relay serves it: its charter, its membership (the charter's
+// members as key-rotates and key-revokes changed them), its Merkle log, the chain
+// head of every sender, the entries accepted but not yet committed, and who is
+// subscribed. Everything here is synchronous, so classifying an envelope and
 // reserving its log index happen without an await in between (no races).
 
 import {
@@ -9,10 +10,10 @@ import {
   checkCharterEnvelope,
   type DecodedEnvelope,
   decodeEnvelope,
-  isMember,
+  KIND,
   toHex,
 } from '@hotline/codec';
-import { MerkleLog } from '@hotline/signer';
+import { Membership, type MembershipRefusal, MerkleLog } from '@hotline/signer';
 import { PendingNodeStore } from './lib/pending-nodes.js';
 import type { ChainHeadRecord, ChannelRecord, LogEntry, RelayStore } from './store/types.js';
 
@@ -36,7 +37,16 @@ export interface PendingEntry extends LogEntry {
 
 export class ChannelState {
   readonly idHex: string;
-  readonly members: ReadonlySet<string>;
+  /**
+   * Membership with every accepted envelope, committed or not: what publishes are
+   * judged by, so that an envelope appended after a key-rotate in the same commit is
+   * judged after it.
+   */
+  membership: Membership;
+  /** Membership as of the committed log: what connections are let in by (U4, B2, G2). */
+  committedMembership: Membership;
+  /** Accepted, uncommitted key-rotates and key-revokes, in log order. */
+  #pendingKeyChanges: { readonly index: number; readonly envelope: DecodedEnvelope }[] = [];
   readonly subscribers = new Set<LiveSubscriber>();
   committedSize: number;
   latestCheckpoint: Uint8Array | undefined;
@@ -55,9 +65,11 @@ export class ChannelState {
     size: number,
     heads: Map<string, ChainHeadRecord>,
     latestCheckpoint: Uint8Array | undefined,
+    membership: Membership,
   ) {
     this.idHex = toHex(id);
-    this.members = new Set(charter.members.map((member) => toHex(member.key)));
+    this.committedMembership = membership;
+    this.membership = membership.clone();
     this.committedSize = size;
     this.latestCheckpoint = latestCheckpoint;
     this.nodes = new PendingNodeStore(store.nodeStoreFor(id));
@@ -66,16 +78,47 @@ export class ChannelState {
     this.#heads = new Map(heads);
   }
 
-  /** Loads a served channel: charter, size, heads of every member, latest checkpoint. */
+  /**
+   * Loads a served channel: charter, size, latest checkpoint, and the chain head and
+   * membership of every party. Membership is restored without reading the log: a
+   * key's chain ends with its key-rotate or its own key-revoke (nothing of it is
+   * appended after either), so each key's head envelope says whether it handed over
+   * (then the successor's head is read in turn) or revoked itself. One envelope per
+   * key is read. Not restored: a successor's revocation of the key it replaced when
+   * it is not the successor's head — that key's chain had ended at its key-rotate
+   * already, so no decision of the relay depends on it.
+   */
   static async load(store: RelayStore, record: ChannelRecord): Promise<ChannelState> {
     const charter = checkCharterEnvelope(decodeEnvelope(record.charter));
     const heads = new Map<string, ChainHeadRecord>();
+    const membership = new Membership(charter);
     for (const member of charter.members) {
-      const head = await store.chainHead(record.id, member.key);
-      if (head !== undefined) heads.set(toHex(member.key), head);
+      let key: Uint8Array | undefined = member.key;
+      while (key !== undefined) {
+        const head = await store.chainHead(record.id, key);
+        if (head === undefined) break;
+        heads.set(toHex(key), head);
+        const entry = await store.findBySenderSeq(record.id, key, head.seq);
+        const envelope = entry === undefined ? undefined : decodeEnvelope(entry.envelope);
+        key = undefined;
+        if (envelope === undefined) break;
+        const { kind } = envelope.fields;
+        if (kind !== KIND['key-rotate'] && kind !== KIND['key-revoke']) break;
+        // Appended only after these very checks, so it takes effect again.
+        if (membership.observe(envelope) !== undefined) break;
+        key = membership.rotationFrom(envelope.fields.sender)?.to;
+      }
     }
     const checkpoint = await store.latestCheckpoint(record.id);
-    return new ChannelState(record.id, charter, store, record.size, heads, checkpoint?.checkpoint);
+    return new ChannelState(
+      record.id,
+      charter,
+      store,
+      record.size,
+      heads,
+      checkpoint?.checkpoint,
+      membership,
+    );
   }
 
   /** A channel founded by a charter envelope that is not committed yet (size 0). */
@@ -88,11 +131,13 @@ export class ChannelState {
       0,
       new Map(),
       undefined,
+      new Membership(charter),
     );
   }
 
-  isMember(key: Uint8Array): boolean {
-    return isMember(this.charter, key);
+  /** Whether a connection authenticated with `key` is let in (U4, B2, G2), by the committed log. */
+  refusalOfClient(key: Uint8Array): MembershipRefusal | undefined {
+    return this.committedMembership.refusalOfKey(key);
   }
 
   /**
@@ -145,6 +190,12 @@ export class ChannelState {
     };
     this.#pending.set(`${senderHex}:${seq}`, entry);
     this.#heads.set(senderHex, { seq, id: envelope.id });
+    const { kind } = envelope.fields;
+    if (kind === KIND['key-rotate'] || kind === KIND['key-revoke']) {
+      // The caller checked it with membership.check in the same tick: it takes effect.
+      this.membership.observe(envelope);
+      this.#pendingKeyChanges.push({ index, envelope });
+    }
     return entry;
   }
 
@@ -160,12 +211,17 @@ export class ChannelState {
     }
     this.committedSize = size;
     this.latestCheckpoint = checkpoint;
+    while (this.#pendingKeyChanges.length > 0 && this.#pendingKeyChanges[0]!.index < size) {
+      this.committedMembership.observe(this.#pendingKeyChanges.shift()!.envelope);
+    }
   }
 
   /** After a failed commit: forget everything uncommitted and reopen the log. */
   resetToCommitted(): void {
     this.#pending.clear();
     this.#heads = new Map(this.#committedHeads);
+    this.#pendingKeyChanges = [];
+    this.membership = this.committedMembership.clone();
     this.nodes = new PendingNodeStore(this.store.nodeStoreFor(this.id));
     this.log = new MerkleLog(this.nodes, this.committedSize);
   }

@@ -54,6 +54,10 @@ class Subscription implements LiveSubscriber {
       });
       this.next++;
     }
+    // A key whose chain a committed key-rotate or key-revoke ended is no longer let
+    // in (spec/07-relay.md §9.4): it has been delivered that envelope, then the end.
+    const refusal = channel.refusalOfClient(this.connection.client!);
+    if (refusal !== undefined) this.connection.endSubscription(this, refusal.code);
   }
 }
 
@@ -300,8 +304,10 @@ export class Connection {
       channel = founded;
       founding = true;
     }
-    if (!channel.isMember(this.client!)) return error('NOT_MEMBER'); // U4
-    if (!channel.isMember(sender)) return error('NOT_MEMBER', { field: 'sender' }); // U5
+    const client = channel.refusalOfClient(this.client!); // U4
+    if (client !== undefined) return error(client.code);
+    const member = channel.membership.checkSender(envelope); // U5
+    if (member !== undefined) return error(member.code, { field: member.field ?? 'sender' });
     const senderToken = this.core.senderBucket(sender).take(now); // U6
     if (!senderToken.ok) {
       return error('RATE_LIMITED', {
@@ -366,6 +372,13 @@ export class Connection {
         if (envelope.fields.kind === KIND.charter && !(founding && channel === target)) {
           return error('CHARTER_EXISTS');
         }
+        // Again, in the tick that appends: a key-rotate or key-revoke accepted since
+        // U5 may have ended this sender's chain; and a key-rotate or key-revoke must
+        // take effect to be appended (spec/kinds/keys.md).
+        const refusal = channel.membership.check(envelope);
+        if (refusal !== undefined) {
+          return error(refusal.code, refusal.field === undefined ? {} : { field: refusal.field });
+        }
         const committed = this.core.committer.nextCommit();
         const entry: PendingEntry = channel.append(envelope, committed);
         this.core.committer.add(channel, entry);
@@ -397,7 +410,8 @@ export class Connection {
   #subscribe(requestId: number, channelId: Uint8Array, cursor: number): void {
     const channel = this.core.channel(channelId);
     if (channel === undefined) return this.fail(requestId, 'CHANNEL_UNKNOWN'); // B1
-    if (!channel.isMember(this.client!)) return this.fail(requestId, 'NOT_MEMBER'); // B2
+    const refusal = channel.refusalOfClient(this.client!); // B2
+    if (refusal !== undefined) return this.fail(requestId, refusal.code);
     if (cursor > channel.committedSize) {
       return this.fail(requestId, 'CURSOR_OUT_OF_RANGE', undefined, {
         size: channel.committedSize,
@@ -458,6 +472,13 @@ export class Connection {
     }
   }
 
+  /** Ends a subscription whose client the channel no longer lets in, with an error. */
+  endSubscription(subscription: Subscription, code: ErrorCode): void {
+    if (!subscription.active) return;
+    this.#end(subscription);
+    this.fail(subscription.requestId, code);
+  }
+
   #end(subscription: Subscription): void {
     subscription.active = false;
     subscription.channel.subscribers.delete(subscription);
@@ -477,7 +498,8 @@ export class Connection {
     const { requestId } = frame;
     const channel = this.core.channel(frame.channel);
     if (channel === undefined) return this.fail(requestId, 'CHANNEL_UNKNOWN'); // G1
-    if (!channel.isMember(this.client!)) return this.fail(requestId, 'NOT_MEMBER'); // G2
+    const refusal = channel.refusalOfClient(this.client!); // G2
+    if (refusal !== undefined) return this.fail(requestId, refusal.code);
     const size = channel.committedSize;
     const outOfRange = () => this.fail(requestId, 'PROOF_OUT_OF_RANGE', undefined, { size }); // G3
     switch (frame.type) {

@@ -51,6 +51,13 @@ export {
 } from './ed25519/verify.js';
 export { type OpenedEnvelope, openEnvelope, signEnvelope } from './envelope.js';
 export {
+  Membership,
+  type MembershipEnvelope,
+  type MembershipRefusal,
+  type Revocation,
+  type Rotation,
+} from './membership.js';
+export {
   EMPTY_TREE_ROOT,
   leafHash,
   leafHashOfId,

@@ -74,6 +74,8 @@ export interface SemanticsHost {
   readonly heartbeats: boolean;
   /** Sends an own envelope (an ack, a heartbeat). */
   send(input: { kind: number; body: Uint8Array; ref?: Uint8Array }): { id: Uint8Array };
+  /** The charter key a signing key's chain of rotations began with (spec/kinds/keys.md). */
+  partyOf(key: Uint8Array): Uint8Array;
   /** Whether an own envelope has a receipt from any relay yet. */
   receipted(id: Uint8Array): boolean;
   /** Highest seq accepted per member (hex key → seq). */
@@ -175,9 +177,11 @@ export class ChannelSemantics {
       return content;
     }
     const { body } = content;
-    if (NEEDS_ACK.has(fields.kind)) this.#expectAcks(envelope, idHex, senderHex);
-    if (body.kind === 'ack') this.#takeAck(envelope, body.value, senderHex);
-    if (body.kind === 'heartbeat') this.#takeHeartbeat(envelope, body.value, senderHex, own);
+    // Acknowledgements and presence are the party's, whichever of its keys signed.
+    const partyHex = toHex(this.host.partyOf(fields.sender));
+    if (NEEDS_ACK.has(fields.kind)) this.#expectAcks(envelope, idHex, partyHex);
+    if (body.kind === 'ack') this.#takeAck(envelope, body.value, partyHex);
+    if (body.kind === 'heartbeat') this.#takeHeartbeat(envelope, body.value, partyHex, own);
     if (body.kind === 'suspend' || body.kind === 'resume')
       this.#takeSuspension(envelope, body, senderHex);
     if (
@@ -206,7 +210,7 @@ export class ChannelSemantics {
       ...(field === undefined ? {} : { field }),
     });
     if (!permitsKind(charter, fields.kind)) return refuse('KIND_NOT_PERMITTED');
-    const role = memberRole(charter, fields.sender);
+    const role = memberRole(charter, this.host.partyOf(fields.sender));
     if (role === 'observer' && !OBSERVER_KINDS.has(fields.kind))
       return refuse('ROLE_NOT_PERMITTED');
     const max = charter.params.maxBodyBytes;
@@ -440,7 +444,7 @@ export class ChannelSemantics {
     const { fields } = envelope;
     const result = applyMeasureEvent(this.#ledger, {
       kind: fields.kind,
-      sender: fields.sender,
+      sender: this.host.partyOf(fields.sender),
       time: fields.time,
       envelopeId: envelope.id,
       ref: fields.ref,
