@@ -18,7 +18,7 @@ import {
 import { publicKeyOf, sign, signEnvelope } from '@hotline/signer';
 import { expect } from 'chai';
 import WebSocket from 'ws';
-import { ManualClock } from '../src/index.js';
+import { ManualClock, verifyTranscript } from '../src/index.js';
 import { EvilRelay } from './_evil-relay.js';
 import {
   ALICE,
@@ -171,6 +171,11 @@ describe('client: key rotation', function () {
       toHex(publicKeyOf(BOB)),
       toHex(publicKeyOf(BOB)),
     ]);
+
+    // A third party checking alice's transcript offline accepts the successor as a member.
+    const report = verifyTranscript(alice.transcript(channel));
+    const notMember = report.items.filter((item) => item.code === 'NOT_MEMBER');
+    expect(notMember, JSON.stringify(notMember)).to.deep.equal([]);
 
     // Bob's old key signs on after its key-rotate; the lying relay (it checks only the
     // charter) logs and delivers it. Alice refuses it, with the envelope as evidence.

@@ -15,12 +15,12 @@ import {
   type ErrorCode,
   HotlineError,
   isHotlineError,
-  isMember,
   KIND,
   listsRelay,
   toHex,
 } from '@hotline/codec';
 import {
+  Membership,
   MemoryChainHistory,
   MerkleLog,
   type OpenedEnvelope,
@@ -115,6 +115,24 @@ function checkCharter(t: Transcript, items: Items, options: VerifyOptions): Char
 }
 
 /** I2–I5: every envelope opened, of the channel, by a member; then each sender's chain. */
+/** The channel's members after every key-rotate and key-revoke of `envelopes` that takes effect. */
+function membersOf(charter: Charter, envelopes: ReadonlyMap<string, OpenedEnvelope>): Membership {
+  const membership = new Membership(charter);
+  const changes = [...envelopes.values()]
+    .filter((e) => e.fields.kind === KIND['key-rotate'] || e.fields.kind === KIND['key-revoke'])
+    .sort((a, b) => a.fields.seq - b.fields.seq);
+  for (let progressed = true; progressed; ) {
+    progressed = false;
+    for (const change of [...changes]) {
+      if (membership.partyOf(change.fields.sender) === undefined) continue; // not yet a member
+      changes.splice(changes.indexOf(change), 1);
+      membership.observe(change);
+      progressed = true;
+    }
+  }
+  return membership;
+}
+
 function checkEnvelopes(
   t: Transcript,
   charter: Charter,
@@ -158,11 +176,23 @@ function checkEnvelopes(
       );
       continue;
     }
-    if (!isMember(charter, envelope.fields.sender)) {
-      items.fail(name, 'NOT_MEMBER', `sender ${toHex(envelope.fields.sender)} is not a member`);
-      continue;
-    }
     byId.set(id, envelope);
+  }
+
+  // I4: the sender is a member: a charter key, or a successor a valid key-rotate of
+  // a member named (spec/kinds/keys.md). Rotations are taken until none is left,
+  // each in its sender's seq order, so the order of the file does not matter.
+  const membership = membersOf(charter, byId);
+  for (const [id, envelope] of byId) {
+    if (membership.partyOf(envelope.fields.sender) !== undefined) continue;
+    items.fail(
+      label(envelope),
+      'NOT_MEMBER',
+      `sender ${toHex(envelope.fields.sender)} is not a member`,
+    );
+    byId.delete(id);
+  }
+  for (const envelope of byId.values()) {
     const sender = toHex(envelope.fields.sender);
     const list = bySender.get(sender) ?? [];
     list.push(envelope);
