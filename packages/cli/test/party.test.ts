@@ -241,6 +241,7 @@ describe('hotline demo', function () {
       received: number;
       alarms: number;
       peerSilent: number;
+      relayEquivocation: number;
       overdue: number;
       heartbeats: number;
       measure: string;
@@ -249,6 +250,7 @@ describe('hotline demo', function () {
     expect(result).to.include({ ok: true, alarms: 0, peerSilent: 1, measure: 'suspended' });
     expect(result.overdue).to.be.greaterThan(0); // the flash text nobody marked understood
     expect(result.heartbeats).to.be.greaterThan(0);
+    expect(result.relayEquivocation).to.be.greaterThan(0); // the lying relay, caught by heartbeats
     expect(result.received).to.be.at.least(result.sent);
     expect(result.transcripts.map((entry) => entry.failed)).to.deep.equal([0, 0]);
   });

@@ -11,8 +11,10 @@ export class RelayView {
   readonly delivered = new MerkleLog();
   /** Verified checkpoints, by size (several per size only in an equivocation). */
   readonly checkpoints = new Map<number, DecodedCheckpoint[]>();
-  /** The largest verified checkpoint. */
+  /** The largest verified checkpoint, our own or one a member's heartbeat carried. */
   latest: DecodedCheckpoint | undefined;
+  /** The largest verified checkpoint this client got from the relay itself: what its heartbeats vouch for. */
+  ownLatest: DecodedCheckpoint | undefined;
   /** True after end-of-backfill of the current subscription. */
   live = false;
   /** Own envelopes: the next seq to publish to this relay; 0 = none chosen yet. */
@@ -38,13 +40,16 @@ export class RelayView {
   }
 
   /** Adds a verified checkpoint; returns another of the same size with a different root, if held. */
-  remember(checkpoint: DecodedCheckpoint): DecodedCheckpoint | undefined {
+  remember(checkpoint: DecodedCheckpoint, own = true): DecodedCheckpoint | undefined {
     const { size, root } = checkpoint.fields;
     const same = this.checkpoints.get(size) ?? [];
     const conflicting = same.find((held) => !bytesEqual(held.fields.root, root));
     if (!same.some((held) => bytesEqual(held.bytes, checkpoint.bytes))) same.push(checkpoint);
     this.checkpoints.set(size, same);
     if (this.latest === undefined || size > this.latest.fields.size) this.latest = checkpoint;
+    if (own && (this.ownLatest === undefined || size > this.ownLatest.fields.size)) {
+      this.ownLatest = checkpoint;
+    }
     return conflicting;
   }
 

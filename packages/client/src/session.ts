@@ -149,7 +149,7 @@ export class ChannelSession {
         ),
       latestCheckpoints: () =>
         this.charter.relays.flatMap((relay) => {
-          const latest = this.#views.get(hex(relay.key))?.latest;
+          const latest = this.#views.get(hex(relay.key))?.ownLatest;
           return latest === undefined ? [] : [latest.bytes];
         }),
       witness: (bytes, from) => this.#witness(bytes, from),
@@ -179,7 +179,19 @@ export class ChannelSession {
     const view = this.#views.get(hex(relay));
     if (view === undefined) return;
     const checkpoint = this.#openCheckpoint(view, bytes, from);
-    if (checkpoint !== undefined) this.#checkpoint(view, checkpoint);
+    if (checkpoint === undefined) return;
+    // Against our own signed view first: a consistency proof between the member's
+    // checkpoint and ours convicts the relay with its own signatures alone (K3),
+    // stronger evidence than a mismatch with the log it delivered to us (K2).
+    const ours = view.ownLatest;
+    if (ours !== undefined && ours.fields.size !== checkpoint.fields.size) {
+      this.ctx.store.putCheckpoint(this.channel, view.key, checkpoint.bytes);
+      const conflicting = view.remember(checkpoint, false);
+      if (conflicting === undefined) void this.#proveConsistency(view, ours, checkpoint);
+      else this.#equivocation(view, conflicting, checkpoint);
+      return;
+    }
+    this.#checkpoint(view, checkpoint, false);
   }
 
   /** The id of the charter envelope (the founder's seq 1). */
@@ -701,18 +713,12 @@ export class ChannelSession {
   }
 
   /** Records a verified checkpoint and checks it against everything held of this relay. */
-  #checkpoint(view: RelayView, checkpoint: DecodedCheckpoint): void {
+  #checkpoint(view: RelayView, checkpoint: DecodedCheckpoint, own = true): void {
     const previous = view.latest;
     this.ctx.store.putCheckpoint(this.channel, view.key, checkpoint.bytes);
-    const conflicting = view.remember(checkpoint);
+    const conflicting = view.remember(checkpoint, own);
     if (conflicting !== undefined) {
-      this.#alarm('relay-equivocation', {
-        relay: view.keyHex,
-        code: 'CHECKPOINT_INCONSISTENT',
-        detail: `two checkpoints of size ${checkpoint.fields.size} with different roots`,
-        signed: true,
-        evidence: { checkpoints: [conflicting.bytes, checkpoint.bytes] },
-      });
+      this.#equivocation(view, conflicting, checkpoint);
       return;
     }
     if (checkpoint.fields.size <= view.delivered.size) {
@@ -723,6 +729,17 @@ export class ChannelSession {
     if (previous !== undefined && previous.fields.size !== checkpoint.fields.size) {
       void this.#proveConsistency(view, previous, checkpoint);
     }
+  }
+
+  /** K1: two checkpoints of one size with different roots. */
+  #equivocation(view: RelayView, a: DecodedCheckpoint, b: DecodedCheckpoint): void {
+    this.#alarm('relay-equivocation', {
+      relay: view.keyHex,
+      code: 'CHECKPOINT_INCONSISTENT',
+      detail: `two checkpoints of size ${b.fields.size} with different roots`,
+      signed: true,
+      evidence: { checkpoints: [a.bytes, b.bytes] },
+    });
   }
 
   #matchLog(view: RelayView, checkpoint: DecodedCheckpoint): void {
@@ -833,9 +850,17 @@ export class ChannelSession {
     type: AlarmType,
     alarm: Omit<Alarm, 'type' | 'channel' | 'time' | 'evidence'> & { evidence: AlarmEvidence },
   ): void {
-    // One alarm per distinct finding: a relay that keeps misbehaving the same way
-    // does not flood the application.
-    const key = `${type}:${alarm.relay ?? ''}:${alarm.sender ?? ''}:${alarm.detail}`;
+    // One alarm per finding: a relay that keeps misbehaving the same way does not
+    // flood the application. A relay's equivocation, mismatch, withholding or
+    // rollback is one finding about that relay, whatever the sizes involved.
+    const perRelay =
+      type === 'relay-equivocation' ||
+      type === 'relay-log-mismatch' ||
+      type === 'relay-withholding' ||
+      type === 'relay-rollback';
+    const key = perRelay
+      ? `${type}:${alarm.relay}`
+      : `${type}:${alarm.relay ?? ''}:${alarm.sender ?? ''}:${alarm.detail}`;
     if (this.#alarmed.has(key)) return;
     this.#alarmed.add(key);
     this.ctx.emit('alarm', { ...alarm, type, channel: this.channel, time: this.ctx.clock.now() });

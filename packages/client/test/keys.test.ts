@@ -19,7 +19,7 @@ import { publicKeyOf, sign, signEnvelope } from '@hotline/signer';
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { ManualClock, verifyTranscript } from '../src/index.js';
-import { EvilRelay } from './_evil-relay.js';
+import { LyingRelay } from '../src/node/lying-relay.js';
 import {
   ALICE,
   BOB,
@@ -75,7 +75,7 @@ describe('client: key rotation', function () {
 
   it("the successor speaks for bob, in alice's ledger too; bob's old key after the hand-over is body-invalid (KEY_ROTATED)", async () => {
     const honest = await startTestRelay(RELAY_1);
-    const liar = await EvilRelay.start(RELAY_2);
+    const liar = await LyingRelay.start(RELAY_2);
     cleanup.push(
       () => honest.relay.close(),
       () => liar.close(),

@@ -1,4 +1,4 @@
-// Two real clients against a relay that lies (test/_evil-relay.ts), one lie per
+// Two real clients against a relay that lies (src/node/lying-relay.ts, exported as `LyingRelay` from `@hotline/client/node`), one lie per
 // test: what the client raises, that the evidence checks offline with the signer's
 // functions alone, and what the application sees (nothing twice, nothing altered,
 // each sender's order). Where a lie is undetectable by design, the test says so and
@@ -30,7 +30,7 @@ import {
   type TranscriptRelay,
   verifyTranscript,
 } from '../src/index.js';
-import { EvilRelay } from './_evil-relay.js';
+import { LyingRelay } from '../src/node/lying-relay.js';
 import {
   ALICE,
   BOB,
@@ -85,7 +85,7 @@ function messages(client: HotlineClient, count: number): Promise<MessageEvent[]>
 }
 
 interface World {
-  evil: EvilRelay;
+  evil: LyingRelay;
   honestKey: string | undefined;
   alice: HotlineClient;
   bob: HotlineClient;
@@ -113,7 +113,7 @@ describe('client against a malicious relay', () => {
   async function world(
     options: { honest?: boolean; tuning?: Partial<ClientTuning> } = {},
   ): Promise<World> {
-    const evil = await EvilRelay.start(RELAY_1);
+    const evil = await LyingRelay.start(RELAY_1);
     cleanup.push(() => evil.close());
     const relays = [{ key: evil.publicKey, url: evil.url }];
     let honestKey: string | undefined;

@@ -17,7 +17,7 @@ import {
   type MessageEvent,
   verifyTranscript,
 } from '@hotline/client';
-import { openSqliteClientStore, wsSocketFactory } from '@hotline/client/node';
+import { LyingRelay, openSqliteClientStore, wsSocketFactory } from '@hotline/client/node';
 import {
   type AckBody,
   encodeKindBody,
@@ -28,7 +28,12 @@ import {
   sha256,
   toHex,
 } from '@hotline/codec';
-import { generateSecretKey, publicKeyOf } from '@hotline/signer';
+import {
+  checkCheckpointConsistency,
+  generateSecretKey,
+  openCheckpoint,
+  publicKeyOf,
+} from '@hotline/signer';
 import { contentSummary } from '../party/format.js';
 import { freePort, killRelay, type RelayProcess, startRelayProcess } from './relay-process.js';
 import { Timeline } from './timeline.js';
@@ -48,10 +53,19 @@ export interface DemoResult {
   readonly alarms: number;
   /** peer-silent alarms raised when Bravo's desk went dark: 1 on success. */
   readonly peerSilent: number;
+  /** relay-equivocation alarms about the lying relay: at least 1 on success. */
+  readonly relayEquivocation: number;
   readonly overdue: number;
   readonly heartbeats: number;
   readonly measure: string | undefined;
-  readonly transcripts: { desk: string; file: string; items: number; failed: number }[];
+  /** Per desk: items checked, items failed (0 on success) besides those convicting the lying relay. */
+  readonly transcripts: {
+    desk: string;
+    file: string;
+    items: number;
+    failed: number;
+    convicting: number;
+  }[];
 }
 
 interface Desk {
@@ -90,6 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const timeline = new Timeline(options.out, options.json);
   const desks: Desk[] = [];
   let relay: RelayProcess | undefined;
+  let lima: LyingRelay | undefined;
   let alarms = 0;
   let overdue = 0;
   let heartbeats = 0;
@@ -98,10 +113,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let measure: string | undefined;
   /** Alarms the script provokes on purpose (the silent desk). */
   const expectedAlarms: Alarm[] = [];
+  /** Alarms about the lying relay. */
+  const limaAlarms: Alarm[] = [];
   try {
     const port = await freePort();
     relay = await startRelayProcess(join(root, 'relay'), port);
     timeline.say('relay', `listening on ${relay.url} (key ${relay.key.slice(0, 16)}…, SQLite)`);
+    // A second relay, run by someone who will lie: the charter lists two relays, as
+    // it should, and the desks trust neither.
+    lima = await LyingRelay.start(generateSecretKey());
+    timeline.say('Lima', `a second relay on ${lima.url}, honest for now`);
 
     const keys = [generateSecretKey(), generateSecretKey()];
     desks.push(
@@ -116,8 +137,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     for (const desk of desks) {
       desk.client.on('alarm', (alarm: Alarm) => {
-        alarms++;
-        const who = alarm.sender ? ` (${names.get(alarm.sender)})` : '';
+        if (alarm.relay === lima?.keyHex) limaAlarms.push(alarm);
+        else alarms++;
+        const who = alarm.sender
+          ? ` (${names.get(alarm.sender)})`
+          : alarm.relay === lima?.keyHex
+            ? ' (relay Lima)'
+            : '';
         timeline.say(desk.name, `ALARM ${alarm.type}${who}: ${alarm.detail}`);
       });
       desk.client.on('message', (event: MessageEvent) => {
@@ -174,7 +200,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         { key: publicKeyOf(keys[0]!), name: 'Alpha crisis desk' },
         { key: publicKeyOf(keys[1]!), name: 'Bravo crisis desk' },
       ],
-      relays: [{ key: fromHex(relay.key), url: relay.url }],
+      relays: [
+        { key: fromHex(relay.key), url: relay.url },
+        { key: lima.publicKey, url: lima.url },
+      ],
       params: {
         heartbeatInterval: 1000,
         languages: ['en'],
@@ -186,7 +215,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await alpha.client.receipted(session.charterId);
     timeline.say(
       'Alpha',
-      `founded channel ${toHex(channel).slice(0, 16)}…: two desks, one relay, heartbeats every 1 s`,
+      `founded channel ${toHex(channel).slice(0, 16)}…: two desks, two relays, heartbeats every 1 s`,
     );
     bravo.client.join(session.charterEnvelope);
 
@@ -278,6 +307,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     await answer.arrived;
 
+    // Lima starts lying: it will show Bravo a log without Alpha's next message, and
+    // sign that other log for Bravo. Bravo still gets the message from the first relay.
+    lima.forkView((entry) => entry.envelope.fields.kind === KIND.assurance, {
+      to: bravo.client.publicKey,
+    });
+    timeline.say('Lima', 'starts lying: it will show Bravo another log than Alpha, and sign it');
     const assurance = await say(alpha, {
       kind: 'assurance',
       value: {
@@ -287,6 +322,34 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       },
     });
     await assurance.arrived;
+    // Bravo's next heartbeat carries Lima's checkpoint of what Lima showed Bravo;
+    // Alpha holds Lima's checkpoint of what it showed Alpha. They cannot both be true.
+    // Either desk may catch it first; give up (and fail the demo) after 10 s.
+    const equivocation = await new Promise<Alarm | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 10_000);
+      for (const desk of desks) {
+        void desk.client
+          .next('alarm', (alarm) => alarm.type === 'relay-equivocation')
+          .then((alarm) => {
+            clearTimeout(timer);
+            resolve(alarm);
+          });
+      }
+    });
+    if (equivocation === undefined) throw new Error('no desk caught the lying relay within 10 s');
+    const [a, b] = (equivocation.evidence.checkpoints ?? []).map((bytes) =>
+      openCheckpoint(bytes, { relay: lima!.publicKey, channel }),
+    );
+    let convicted = false;
+    try {
+      checkCheckpointConsistency(a!, b!, equivocation.evidence.consistency?.proof ?? []);
+    } catch {
+      convicted = true;
+    }
+    timeline.say(
+      'demo',
+      `  the evidence, checked offline: two checkpoints signed by Lima (sizes ${a?.fields.size} and ${b?.fields.size}) ${convicted ? 'that cannot both be true' : 'that agree (?)'}`,
+    );
 
     await killRelay(relay);
     timeline.say('relay', 'KILLED with SIGKILL (no shutdown, no flush)');
@@ -362,16 +425,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const file = join(root, `${desk.name.toLowerCase()}.transcript`);
       writeFileSync(file, encodeTranscript(transcript));
       const report = verifyTranscript(transcript);
-      const failed = report.items.filter((item) => item.verdict === 'fail').length;
-      transcripts.push({ desk: desk.name, file, items: report.items.length, failed });
+      // Lima's signed lies are in the file too: the verifier fails them, and only them.
+      const limaLabel = `relay ${lima.keyHex.slice(0, 8)}`;
+      const failures = report.items.filter((item) => item.verdict === 'fail');
+      const failed = failures.filter((item) => !item.item.startsWith(limaLabel)).length;
+      const convicting = failures.length - failed;
+      transcripts.push({ desk: desk.name, file, items: report.items.length, failed, convicting });
       timeline.say(
         desk.name,
-        `exported ${file}: ${report.items.length} items checked offline, ${failed} failed (hotline verify ${file})`,
+        `exported ${file}: ${report.items.length} items checked offline: ${failed} failed, ${convicting} convict relay Lima (hotline verify ${file})`,
       );
     }
     const unexpected = alarms - expectedAlarms.length;
     const ok =
       unexpected === 0 &&
+      limaAlarms.some((alarm) => alarm.type === 'relay-equivocation') &&
       expectedAlarms.length === 1 &&
       overdue > 0 &&
       measure === 'suspended' &&
@@ -382,6 +450,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       received,
       alarms: unexpected,
       peerSilent: expectedAlarms.length,
+      relayEquivocation: limaAlarms.filter((alarm) => alarm.type === 'relay-equivocation').length,
       overdue,
       heartbeats,
       measure,
@@ -392,6 +461,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   } finally {
     for (const desk of desks) desk.close();
     if (relay !== undefined) await killRelay(relay, 'SIGTERM');
+    await lima?.close();
     if (options.dir === undefined) rmSync(root, { recursive: true, force: true });
   }
 }

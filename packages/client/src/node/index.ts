@@ -1,4 +1,9 @@
 export {
+  type Entry as LyingRelayEntry,
+  LyingRelay,
+  type Target as LyingRelayTarget,
+} from './lying-relay.js';
+export {
   CLIENT_APPLICATION_ID,
   CLIENT_SCHEMA_VERSION,
 } from './sqlite-migrations.js';

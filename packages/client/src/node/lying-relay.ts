@@ -1,4 +1,6 @@
-// A relay for tests only that can lie. Honest by default — challenge, auth,
+// A relay that can be told to lie, for testing clients — this one's, and any other
+// implementation's (spec/10-client.md §6–§7): never run it for real traffic.
+// Honest by default — challenge, auth,
 // welcome; publish with chain checks and a receipt; subscribe with backfill and
 // live deliveries; checkpoints and proofs; the charter at index 0 founds the
 // channel — all in memory, without rate limits. Switches, set per test and per
@@ -94,7 +96,7 @@ interface Connection {
   readonly subscriptions: Map<string, Subscription>;
 }
 
-export interface EvilEvents {
+export interface LyingRelayEvents {
   /** An envelope was appended to the true log (from `client`). */
   appended: { client: string; entry: Entry };
   /** A checkpoint-request was answered. */
@@ -106,7 +108,7 @@ export interface EvilEvents {
 
 const hexOf = (key: Uint8Array | string) => (typeof key === 'string' ? key : toHex(key));
 
-export class EvilRelay {
+export class LyingRelay {
   readonly publicKey: Uint8Array;
   readonly keyHex: string;
   readonly url: string;
@@ -130,7 +132,7 @@ export class EvilRelay {
     server.on('connection', (socket) => this.#open(socket));
   }
 
-  static async start(secret: Uint8Array): Promise<EvilRelay> {
+  static async start(secret: Uint8Array): Promise<LyingRelay> {
     const server = new WebSocketServer({
       host: '127.0.0.1',
       port: 0,
@@ -139,7 +141,7 @@ export class EvilRelay {
       handleProtocols: (protocols) => (protocols.has('hotline.v0.1') ? 'hotline.v0.1' : false),
     });
     await once(server, 'listening');
-    return new EvilRelay(secret, server);
+    return new LyingRelay(secret, server);
   }
 
   async close(): Promise<void> {
@@ -148,12 +150,12 @@ export class EvilRelay {
   }
 
   /** The next event `name` that satisfies `predicate`. */
-  next<K extends keyof EvilEvents>(
+  next<K extends keyof LyingRelayEvents>(
     name: K,
-    predicate: (event: EvilEvents[K]) => boolean = () => true,
-  ): Promise<EvilEvents[K]> {
+    predicate: (event: LyingRelayEvents[K]) => boolean = () => true,
+  ): Promise<LyingRelayEvents[K]> {
     return new Promise((resolve) => {
-      const listener = (event: EvilEvents[K]) => {
+      const listener = (event: LyingRelayEvents[K]) => {
         if (!predicate(event)) return;
         this.#events.off(name, listener);
         resolve(event);
