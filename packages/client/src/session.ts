@@ -357,8 +357,14 @@ export class ChannelSession {
       return;
     }
     if (code === 'CHANNEL_UNKNOWN') this.#checkRollback(view, 0);
-    if (code === 'RATE_LIMITED' || code === 'SHUTTING_DOWN' || code === 'CHANNEL_UNKNOWN') {
-      // Try this seq again later: the relay may be busy or the charter not there yet.
+    if (
+      code === 'RATE_LIMITED' ||
+      code === 'SHUTTING_DOWN' ||
+      code === 'RELAY_UNAVAILABLE' ||
+      code === 'CHANNEL_UNKNOWN'
+    ) {
+      // Try this seq again later: the relay may be busy, failing to commit for now,
+      // or not hold the charter yet.
       view.nextSeq = Math.min(view.nextSeq, seq);
       view.inflight++;
       this.ctx.clock.setTimer(detail.retryAfter ?? this.ctx.options.retryMs, () => {

@@ -4,10 +4,19 @@
 // charter, and the ledger of measures. Time moves only when the test says so.
 
 import { type CharterInput, encodeKindBody, KIND, sha256, toHex } from '@hotline/codec';
-import { publicKeyOf } from '@hotline/signer';
+import { checkCheckpointConsistency, openCheckpoint, publicKeyOf } from '@hotline/signer';
 import { expect } from 'chai';
 import { type HotlineClient, ManualClock } from '../src/index.js';
-import { ALICE, BOB, clientOf, RELAY_1, startTestRelay, type TestRelay } from './_fixture.js';
+import { LyingRelay } from '../src/node/lying-relay.js';
+import {
+  ALICE,
+  BOB,
+  clientOf,
+  RELAY_1,
+  RELAY_2,
+  startTestRelay,
+  type TestRelay,
+} from './_fixture.js';
 
 const en = (text: string) => ({ language: 'en', text });
 
@@ -222,5 +231,65 @@ describe('crisis semantics (manual clock)', function () {
     );
     expect(await resumed).to.include({ by: aliceHex, envelope: toHex(suspend.id) });
     expect(bob.session(channel)!.semantics.suspensions).to.deep.equal([]);
+  });
+
+  it('a relay that shows the two members different logs is convicted by their heartbeats: relay-equivocation', async () => {
+    const liar = await LyingRelay.start(RELAY_2);
+    cleanup.push(() => liar.close());
+    const clock = new ManualClock(Date.now());
+    const tuning = { heartbeats: true };
+    const alice = clientOf(ALICE, { clock, tuning });
+    const bob = clientOf(BOB, { clock, tuning });
+    cleanup.push(
+      () => alice.close(),
+      () => bob.close(),
+    );
+    const session = alice.found({
+      members: [
+        { key: publicKeyOf(ALICE), name: 'alice' },
+        { key: publicKeyOf(BOB), name: 'bob' },
+      ],
+      relays: [{ key: liar.publicKey, url: liar.url }],
+      params: { heartbeatInterval: 1000 },
+    });
+    await alice.receipted(session.charterId);
+    const subscribed = liar.next('subscribe', (event) => event.client === toHex(bob.publicKey));
+    bob.join(session.charterEnvelope);
+    await subscribed;
+    // The liar shows bob a log without alice's text, and signs that log for him.
+    liar.forkView(
+      (entry) =>
+        entry.sender === toHex(alice.publicKey) && entry.envelope.fields.kind === KIND.text,
+      { to: bob.publicKey },
+    );
+    const sent = send(alice, session.channel, {
+      kind: 'text',
+      value: { authoritative: en('for alice only') },
+    });
+    await alice.receipted(sent.id);
+    const fromBob = send(bob, session.channel, {
+      kind: 'text',
+      value: { authoritative: en('reply') },
+    });
+    await bob.receipted(fromBob.id);
+    // The heartbeat timers fire: each heartbeat carries its sender's view of the relay.
+    const caught = Promise.race(
+      [alice, bob].map((client) =>
+        client.next('alarm', (alarm) => alarm.type === 'relay-equivocation'),
+      ),
+    );
+    clock.advance(1000);
+    const alarm = await caught;
+    expect(alarm).to.include({ relay: liar.keyHex, signed: true, code: 'CHECKPOINT_INCONSISTENT' });
+    const [a, b] = alarm.evidence.checkpoints!.map((bytes) =>
+      openCheckpoint(bytes, { relay: liar.publicKey, channel: session.channel }),
+    );
+    let code: string | undefined;
+    try {
+      checkCheckpointConsistency(a!, b!, alarm.evidence.consistency?.proof ?? []);
+    } catch (error) {
+      code = (error as { code?: string }).code;
+    }
+    expect(code).to.equal('CHECKPOINT_INCONSISTENT');
   });
 });
