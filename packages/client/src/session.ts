@@ -133,6 +133,7 @@ export class ChannelSession {
     return new ChannelSemantics({
       channel: this.channel,
       charter: this.charter,
+      charterId: this.#charterId,
       self: this.#self,
       clock: this.ctx.clock,
       autoAckReceived: options.autoAckReceived,

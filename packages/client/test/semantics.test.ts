@@ -292,4 +292,30 @@ describe('crisis semantics (manual clock)', function () {
     }
     expect(code).to.equal('CHECKPOINT_INCONSISTENT');
   });
+
+  it('joins and heartbeats say who accepted the charter and which own envelopes a member has not confirmed', async () => {
+    const { clock, alice, bob, channel } = await world({ heartbeatInterval: 1000 }, true);
+    const aliceHex = toHex(alice.publicKey);
+    const bobHex = toHex(bob.publicKey);
+    const semantics = alice.session(channel)!.semantics;
+    expect(semantics.joined).to.deep.equal([aliceHex]); // the founder, by the charter
+    const joined = alice.next('message', (event) => event.envelope.fields.kind === KIND.join);
+    send(bob, channel, {
+      kind: 'join',
+      value: { charter: alice.session(channel)!.charterId as never },
+    });
+    await joined;
+    expect(semantics.joined).to.have.members([aliceHex, bobHex]);
+    const text = send(alice, channel, { kind: 'text', value: { authoritative: en('one') } });
+    await bob.next('message', (event) => toHex(event.envelope.id) === toHex(text.id));
+    // Bob's heartbeat says he has alice's chain up to the text: nothing unconfirmed.
+    const heartbeat = alice.next(
+      'message',
+      (event) => event.envelope.fields.kind === KIND.heartbeat,
+    );
+    clock.advance(0);
+    await heartbeat;
+    expect(semantics.unconfirmed(bobHex, text.seq)).to.deep.equal([]);
+    expect(semantics.unconfirmed(bobHex, text.seq + 2)).to.deep.equal([text.seq + 1, text.seq + 2]);
+  });
 });

@@ -16,6 +16,7 @@ import {
   encodeAckBody,
   encodeHeartbeatBody,
   fromHex,
+  type HeartbeatBody,
   isHotlineError,
   KIND,
   type KindBody,
@@ -68,6 +69,8 @@ export type Content =
 export interface SemanticsHost {
   readonly channel: Uint8Array;
   readonly charter: Charter;
+  /** The charter envelope's id: what a join accepts. */
+  readonly charterId: Uint8Array;
   readonly self: Uint8Array;
   readonly clock: Clock;
   readonly autoAckReceived: boolean;
@@ -111,6 +114,10 @@ export class ChannelSemantics {
   /** Every envelope id of the channel seen here (refs must name one). */
   readonly #known = new Set<string>();
   readonly #selfHex: string;
+  /** member (hex) → the highest own seq its heartbeats say it has. */
+  readonly #confirmedBy = new Map<string, number>();
+  /** Members (hex) whose acceptance of the charter is on the log. */
+  readonly #joined = new Set<string>();
   #replaying = false;
   #lastHeartbeat: Uint8Array | undefined;
   #cancelAcks: CancelTimer | undefined;
@@ -128,6 +135,20 @@ export class ChannelSemantics {
 
   get ledger(): MeasureLedger {
     return this.#ledger;
+  }
+
+  /**
+   * Own seqs above the highest that `member` (hex key) has said, in a heartbeat, it
+   * received: unconfirmed by that member, whatever the relays' receipts say.
+   */
+  unconfirmed(member: string, ownHead: number): number[] {
+    const confirmed = this.#confirmedBy.get(member) ?? 0;
+    return Array.from({ length: Math.max(0, ownHead - confirmed) }, (_, i) => confirmed + i + 1);
+  }
+
+  /** Members who accepted the charter: the founder, and every member with a join on the log. */
+  get joined(): string[] {
+    return [...this.#joined];
   }
 
   /** Acknowledgement status of an envelope (hex id), per expected member. */
@@ -182,6 +203,8 @@ export class ChannelSemantics {
     if (NEEDS_ACK.has(fields.kind)) this.#expectAcks(envelope, idHex, partyHex);
     if (body.kind === 'ack') this.#takeAck(envelope, body.value, partyHex);
     if (body.kind === 'heartbeat') this.#takeHeartbeat(envelope, body.value, partyHex, own);
+    // The charter is its founder's acceptance; every other member's is a join.
+    if (body.kind === 'charter' || body.kind === 'join') this.#joined.add(partyHex);
     if (body.kind === 'suspend' || body.kind === 'resume')
       this.#takeSuspension(envelope, body, senderHex);
     if (
@@ -226,6 +249,9 @@ export class ChannelSemantics {
       if (fields.ref === undefined || !this.#known.has(toHex(fields.ref))) {
         return refuse('REF_UNKNOWN', 'ref');
       }
+    }
+    if (body.kind === 'join' && !bytesEqual(body.value.charter, this.host.charterId)) {
+      return refuse('REF_UNKNOWN', 'charter'); // the acceptance of another charter
     }
     const languages = charter.params.languages;
     if (body.kind === 'text' && languages !== undefined) {
@@ -322,11 +348,17 @@ export class ChannelSemantics {
 
   #takeHeartbeat(
     envelope: DecodedEnvelope,
-    heartbeat: { checkpoints: readonly Uint8Array[] },
+    heartbeat: HeartbeatBody,
     senderHex: string,
     own: boolean,
   ): void {
     if (own) return;
+    // What the member says it has of our chain (spec/12-semantics.md §4).
+    const ofUs = heartbeat.seen.find((entry) => toHex(entry.key) === this.#selfHex);
+    this.#confirmedBy.set(
+      senderHex,
+      Math.max(this.#confirmedBy.get(senderHex) ?? 0, ofUs?.seq ?? 0),
+    );
     // The sender's clock, never later than ours: a heartbeat backfilled an hour late
     // must not make its sender look present now.
     const when = Math.min(envelope.fields.time, this.host.clock.now());
