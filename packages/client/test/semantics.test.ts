@@ -122,6 +122,14 @@ describe('crisis semantics (manual clock)', function () {
     expect(toHex(alarm.channel)).to.equal(toHex(channel));
   });
 
+  it('a client that sends no heartbeats watches no silence either', async () => {
+    const { clock, alice } = await world({ heartbeatInterval: 1000 }, false);
+    const alarms: string[] = [];
+    alice.on('alarm', (alarm) => alarms.push(alarm.type));
+    clock.advance(10_000);
+    expect(alarms.filter((type) => type === 'peer-silent')).to.deep.equal([]);
+  });
+
   it('an envelope the charter refuses reaches the application marked invalid, with a body-invalid alarm', async () => {
     const { alice, bob, channel } = await world({ languages: ['en'], minLeadTime: 86_400_000 });
     const invalid = alice.next('message', (event) => !event.content.ok);

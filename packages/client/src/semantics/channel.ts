@@ -369,7 +369,8 @@ export class ChannelSemantics {
   }
 
   #armLiveness(): void {
-    if (this.#closed || this.#replaying) return;
+    // Silence is only watched by a client that takes part in heartbeats itself.
+    if (this.#closed || this.#replaying || !this.host.heartbeats) return;
     this.#cancelLiveness?.();
     const next = this.#liveness.nextCheck();
     if (next === undefined) return;
