@@ -68,6 +68,8 @@ export class Connection {
   readonly #publishBucket: TokenBucket;
   /** Answers of publishes, sent in arrival order. */
   #answers: Promise<void> = Promise.resolve();
+  /** Charters of this connection still founding their channel, by channel id (hex). */
+  readonly #foundings = new Map<string, Promise<void>>();
   #inFlight = 0;
   #paused = false;
   #corked = false;
@@ -293,6 +295,28 @@ export class Connection {
       if (!(e instanceof HotlineError)) throw e;
       return error(e.code, e.field ? { field: e.field } : {});
     }
+    const { channel: channelId, kind } = envelope.fields;
+    if (this.core.channel(channelId) === undefined && kind !== KIND.charter) {
+      // A charter this connection sent just before may still be founding the channel:
+      // publish order (spec §7) says seq n + 1 never finds seq n unfinished.
+      const founding = this.#foundings.get(toHex(channelId));
+      if (founding !== undefined) {
+        return founding.then(() => this.#checkAdmission(envelope, requestId, now));
+      }
+    }
+    return this.#checkAdmission(envelope, requestId, now);
+  }
+
+  /** U3–U7, then the signature and U8–U10. */
+  #checkAdmission(
+    envelope: DecodedEnvelope,
+    requestId: number,
+    now: number,
+  ): Answer | Promise<Answer> {
+    const error = (code: ErrorCode, detail: ErrorDetail = {}): Frame => {
+      this.core.metrics.rejected(code);
+      return { type: 'error', requestId, code, detail };
+    };
     const { channel: channelId, sender, kind } = envelope.fields;
     let channel = this.core.channel(channelId); // U3
     let founding = false;
@@ -318,10 +342,22 @@ export class Connection {
     if (!isAcceptableKey(sender)) return error('KEY_REJECTED', { field: 'sender' }); // U7
     const verified = this.core.verifySignature(envelope);
     const target = channel;
-    return (async () => {
+    const answer = (async () => {
       if (!(await verified)) return error('SIGNATURE_INVALID');
       return this.#chainStep(target, envelope, founding, requestId);
     })();
+    if (founding) {
+      const key = toHex(channelId);
+      const settled = answer.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.#foundings.set(key, settled);
+      void settled.then(() => {
+        if (this.#foundings.get(key) === settled) this.#foundings.delete(key);
+      });
+    }
+    return answer;
   }
 
   /** U8–U10. Runs in arrival order per connection (see #answers). */

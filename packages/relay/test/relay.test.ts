@@ -96,6 +96,22 @@ for (const sqlite of [false, true]) {
       await alice.close();
     });
 
+    it('takes a charter and the envelopes right behind it in order, without waiting for the founding', async () => {
+      const { chain } = foundedChain();
+      const alice = await TestClient.connect(t.relay.url, ALICE);
+      chain.next();
+      chain.next();
+      // All three leave at once: seq 2 and 3 must not find the channel unfounded (§7).
+      const answers = await Promise.all(
+        chain.envelopes.map((envelope) => publish(alice, envelope)),
+      );
+      expect(
+        answers.map((answer) => answer.type),
+        JSON.stringify(answers),
+      ).to.deep.equal(['receipt', 'receipt', 'receipt']);
+      await alice.close();
+    });
+
     it('answers a duplicate with its original index, and rejects gap, bad prev, fork and non-members with codes', async () => {
       const { chain, channel } = foundedChain();
       const alice = await TestClient.connect(t.relay.url, ALICE);
