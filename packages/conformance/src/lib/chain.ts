@@ -21,6 +21,9 @@ export interface EnvelopeSpec {
   readonly prev?: Uint8Array | undefined;
   readonly kind?: number;
   readonly body?: Uint8Array;
+  readonly ref?: Uint8Array | undefined;
+  /** Default: now. */
+  readonly time?: number;
 }
 
 /** Signs one envelope (kind text and a body naming its seq unless given). */
@@ -31,9 +34,10 @@ export function signedEnvelope(spec: EnvelopeSpec): Uint8Array {
       sender: publicKeyOf(spec.secret),
       seq: spec.seq,
       prev: spec.prev,
-      time: Date.now(),
+      time: spec.time ?? Date.now(),
       kind: spec.kind ?? KIND.text,
       body: spec.body ?? textBody(`message ${spec.seq}`),
+      ref: spec.ref,
     },
     spec.secret,
   );

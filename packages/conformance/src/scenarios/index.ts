@@ -3,6 +3,7 @@
 import type { Scenario } from '../scenario.js';
 import { authScenarios } from './auth.js';
 import { frameScenarios } from './frames.js';
+import { keyScenarios } from './keys.js';
 import { proofScenarios } from './proofs.js';
 import { publishScenarios } from './publish.js';
 import { subscribeScenarios } from './subscribe.js';
@@ -13,4 +14,5 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
   ...publishScenarios,
   ...subscribeScenarios,
   ...proofScenarios,
+  ...keyScenarios,
 ]);

@@ -1,0 +1,73 @@
+// Key rotation and revocation on the relay (spec/kinds/keys.md §5, spec/07-relay.md
+// §8 U4/U5): a successor named by a key-rotate that takes effect may publish, its
+// chain starting at seq 1 with `ref` = the key-rotate; the rotated key may not; a
+// key-rotate without a valid proof of possession is refused.
+
+import { encodeKeyRotateBody, KIND, rotationStatement } from '@hotline/codec';
+import { publicKeyOf, sign } from '@hotline/signer';
+import { idOf, signedEnvelope } from '../lib/chain.js';
+import { rejectPublish } from '../lib/channel.js';
+import { checkEqual } from '../lib/failure.js';
+import type { Scenario } from '../scenario.js';
+
+/** A key-rotate body naming `successor`, with its proof of possession (or a forged one). */
+function rotateBody(
+  channel: Uint8Array,
+  old: Uint8Array,
+  successor: Uint8Array,
+  effectiveFrom: number,
+  forged = false,
+) {
+  const statement = rotationStatement(channel, publicKeyOf(old), publicKeyOf(successor));
+  const proof = sign(statement, forged ? old : successor);
+  return encodeKeyRotateBody({
+    successor: publicKeyOf(successor) as never,
+    proof: proof as never,
+    effectiveFrom,
+  });
+}
+
+export const keyScenarios: readonly Scenario[] = [
+  {
+    name: 'keys: after a key-rotate the successor publishes from seq 1 and the old key is KEY_ROTATED',
+    async run(ctx) {
+      const alice = await ctx.connect(ctx.secret('alice'));
+      const channel = await ctx.found(alice, ['alice']);
+      const chain = channel.chain(ctx.secret('alice'));
+      await channel.publish(alice, chain.next(), 'seq 1');
+      const successor = ctx.secret('alice 2');
+      // In force from a second ahead: not before the key-rotate's own time, and the
+      // successor's first envelope is dated from it.
+      const effectiveFrom = Date.now() + 1000;
+      const rotate = chain.next(
+        KIND['key-rotate'],
+        rotateBody(channel.id, ctx.secret('alice'), successor, effectiveFrom),
+      );
+      await channel.publish(alice, rotate, 'the key-rotate');
+      // The old key's chain ended with its key-rotate.
+      await rejectPublish(alice, chain.next(), 'KEY_ROTATED');
+      const next = await ctx.connect(successor);
+      const first = signedEnvelope({
+        secret: successor,
+        channel: channel.id,
+        seq: 1,
+        ref: idOf(rotate),
+        time: effectiveFrom,
+      });
+      checkEqual(await channel.publish(next, first, "the successor's seq 1"), 3, 'its index');
+    },
+  },
+  {
+    name: 'keys: a key-rotate whose proof of possession is not the successor’s is ROTATION_INVALID',
+    async run(ctx) {
+      const alice = await ctx.connect(ctx.secret('alice'));
+      const channel = await ctx.found(alice, ['alice']);
+      const chain = channel.chain(ctx.secret('alice'));
+      const forged = chain.next(
+        KIND['key-rotate'],
+        rotateBody(channel.id, ctx.secret('alice'), ctx.secret('mallory'), Date.now() + 1000, true),
+      );
+      await rejectPublish(alice, forged, 'ROTATION_INVALID');
+    },
+  },
+];
