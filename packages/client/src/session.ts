@@ -10,30 +10,23 @@ import {
   checkCharterEnvelope,
   type DecodedCheckpoint,
   type DecodedEnvelope,
-  decodeCheckpoint,
   decodeEnvelope,
-  decodeReceipt,
   type EnvelopeFieldsInput,
-  type Frame,
   HotlineError,
   isHotlineError,
   toHex,
 } from '@hotline/codec';
 import {
   ChainTracker,
-  checkCheckpointConsistency,
-  leafHashOfId,
   Membership,
   type MembershipRefusal,
-  openCheckpoint,
   openEnvelope,
   publicKeyOf,
   signEnvelope,
-  verifyInclusion,
-  verifyReceipt,
 } from '@hotline/signer';
 import type { Alarm, AlarmEvidence, AlarmType } from './alarms.js';
 import type { ClientContext } from './context.js';
+import { RelayChecks } from './relay-checks.js';
 import {
   expectFrame,
   LinkDownError,
@@ -83,6 +76,7 @@ export class ChannelSession {
   readonly #charterId: Uint8Array;
   readonly #founder: boolean;
   readonly #semantics: ChannelSemantics;
+  readonly #checks: RelayChecks;
   /** The charter's members as key-rotates and key-revokes changed them, in chain order. */
   readonly #membership: Membership;
 
@@ -123,6 +117,15 @@ export class ChannelSession {
       );
       this.#views.set(view.keyHex, view);
     }
+    this.#checks = new RelayChecks({
+      channel,
+      ctx,
+      closed: () => this.#closed,
+      linkOf: (view) => this.#link(view),
+      viewOf: (relayHex) => this.#views.get(relayHex),
+      resubscribe: (link, view) => this.#resubscribe(link, view),
+      alarm: (type, alarm) => this.#alarm(type, alarm),
+    });
     this.#semantics = this.#newSemantics();
     this.#semantics.replay(accepted);
     this.#semantics.start();
@@ -153,7 +156,7 @@ export class ChannelSession {
           const latest = this.#views.get(hex(relay.key))?.ownLatest;
           return latest === undefined ? [] : [latest.bytes];
         }),
-      witness: (bytes, from) => this.#witness(bytes, from),
+      witness: (bytes, from) => this.#checks.witness(bytes, from),
       alarm: (type, alarm) => this.#alarm(type, alarm),
       emit: (name, event) => this.ctx.emit(name, { channel: this.channel, ...event } as never),
     });
@@ -167,32 +170,6 @@ export class ChannelSession {
   /** The ledger of measures, and acknowledgement status: spec/12-semantics.md. */
   get semantics(): ChannelSemantics {
     return this.#semantics;
-  }
-
-  /** A checkpoint a member's heartbeat carried: checked like one of ours (spec/12-semantics.md §5). */
-  #witness(bytes: Uint8Array, from: string): void {
-    let relay: Uint8Array;
-    try {
-      relay = decodeCheckpoint(bytes).fields.relay;
-    } catch {
-      return; // the heartbeat decoder has checked the profile already
-    }
-    const view = this.#views.get(hex(relay));
-    if (view === undefined) return;
-    const checkpoint = this.#openCheckpoint(view, bytes, from);
-    if (checkpoint === undefined) return;
-    // Against our own signed view first: a consistency proof between the member's
-    // checkpoint and ours convicts the relay with its own signatures alone (K3),
-    // stronger evidence than a mismatch with the log it delivered to us (K2).
-    const ours = view.ownLatest;
-    if (ours !== undefined && ours.fields.size !== checkpoint.fields.size) {
-      this.ctx.store.putCheckpoint(this.channel, view.key, checkpoint.bytes);
-      const conflicting = view.remember(checkpoint, false);
-      if (conflicting === undefined) void this.#proveConsistency(view, ours, checkpoint);
-      else this.#equivocation(view, conflicting, checkpoint);
-      return;
-    }
-    this.#checkpoint(view, checkpoint, false);
   }
 
   /** The id of the charter envelope (the founder's seq 1). */
@@ -297,7 +274,7 @@ export class ChannelSession {
   #receipt(view: RelayView, id: Uint8Array, bytes: Uint8Array): void {
     let checkpoint: DecodedCheckpoint;
     try {
-      checkpoint = this.#verifyReceipt(view, bytes, id);
+      checkpoint = this.#checks.verifyReceipt(view, bytes, id);
     } catch (error) {
       if (!isHotlineError(error)) throw error;
       this.#alarm('relay-tampered', {
@@ -319,33 +296,7 @@ export class ChannelSession {
     if (founded && this.#receiptedBy(this.#charterId, view)) {
       this.#link(view)?.subscribe(this.channel, view.delivered.size);
     }
-    this.#checkpoint(view, checkpoint);
-  }
-
-  /**
-   * verifyReceipt, but the checkpoint's signature is checked once: the receipts of
-   * one commit share their checkpoint, so a known checkpoint needs only the proof.
-   */
-  #verifyReceipt(view: RelayView, bytes: Uint8Array, id: Uint8Array): DecodedCheckpoint {
-    const receipt = decodeReceipt(bytes);
-    const known = view.verified(receipt.checkpoint);
-    if (known === undefined) {
-      return verifyReceipt(receipt, { relay: view.key, channel: this.channel, id }).checkpoint;
-    }
-    if (!bytesEqual(receipt.id, id)) {
-      throw new HotlineError('RECEIPT_ID_MISMATCH', 'receipt for another envelope');
-    }
-    const { size, root } = known.fields;
-    if (receipt.index >= size) {
-      throw new HotlineError(
-        'RECEIPT_INDEX_OUT_OF_RANGE',
-        `index ${receipt.index} >= size ${size}`,
-      );
-    }
-    if (!verifyInclusion(leafHashOfId(id), receipt.index, size, [...receipt.proof], root)) {
-      throw new HotlineError('RECEIPT_PROOF_INVALID', 'inclusion proof does not reach the root');
-    }
-    return known;
+    this.#checks.checkpoint(view, checkpoint);
   }
 
   #publishFailed(view: RelayView, seq: number, error: unknown): void {
@@ -357,7 +308,7 @@ export class ChannelSession {
       view.nextSeq = Math.min(view.nextSeq, detail.expected);
       return;
     }
-    if (code === 'CHANNEL_UNKNOWN') this.#checkRollback(view, 0);
+    if (code === 'CHANNEL_UNKNOWN') this.#checks.checkRollback(view, 0);
     if (
       code === 'RATE_LIMITED' ||
       code === 'SHUTTING_DOWN' ||
@@ -419,9 +370,9 @@ export class ChannelSession {
       void this.pollCheckpoint(view);
     } else {
       const { code, detail } = frame;
-      if (code === 'CHANNEL_UNKNOWN') this.#checkRollback(view, 0);
+      if (code === 'CHANNEL_UNKNOWN') this.#checks.checkRollback(view, 0);
       if (code === 'CURSOR_OUT_OF_RANGE' && detail.size !== undefined) {
-        this.#checkRollback(view, detail.size);
+        this.#checks.checkRollback(view, detail.size);
       }
       // A non-member, or a key whose chain ended, is never let in: asking again
       // would only load the relay.
@@ -468,7 +419,7 @@ export class ChannelSession {
     }
     this.ctx.store.appendLog(this.channel, view.key, index, envelope.id);
     view.delivered.appendId(envelope.id);
-    for (const checkpoint of view.checkable(size)) this.#matchLog(view, checkpoint);
+    for (const checkpoint of view.checkable(size)) this.#checks.matchLog(view, checkpoint);
     if (view.latest !== undefined && view.delivered.size >= view.latest.fields.size) {
       view.behindSince = undefined;
       view.askedAgain = false;
@@ -677,178 +628,8 @@ export class ChannelSession {
   // -------------------------------------------------------------- checkpoints
 
   /** Asks the relay for its latest checkpoint and checks it; reports withholding. */
-  async pollCheckpoint(view: RelayView): Promise<void> {
-    const link = this.#link(view);
-    if (link === undefined || link.state !== 'ready' || this.#closed) return;
-    let frame: Frame;
-    try {
-      frame = await link.request((requestId) => ({
-        type: 'checkpoint-request',
-        requestId,
-        channel: this.channel as never,
-      }));
-    } catch (error) {
-      if (error instanceof LinkDownError || error instanceof RelayRefusal) return;
-      throw error;
-    }
-    const bytes = expectFrame(frame, 'checkpoint').checkpoint;
-    const checkpoint = this.#openCheckpoint(view, bytes);
-    if (checkpoint !== undefined) this.#checkpoint(view, checkpoint);
-    this.#checkWithholding(link, view);
-  }
-
-  #openCheckpoint(
-    view: RelayView,
-    bytes: Uint8Array,
-    from?: string,
-  ): DecodedCheckpoint | undefined {
-    try {
-      return openCheckpoint(bytes, { relay: view.key, channel: this.channel });
-    } catch (error) {
-      if (!isHotlineError(error)) throw error;
-      // From a relay: anyone on the path may have altered it. From a member's
-      // heartbeat: the member signed a checkpoint that does not verify.
-      this.#alarm(from === undefined ? 'relay-tampered' : 'body-invalid', {
-        ...(from === undefined ? { relay: view.keyHex } : { sender: from }),
-        code: error.code,
-        detail: `a checkpoint ${from === undefined ? 'from the relay' : 'in a heartbeat'} failed verification`,
-        signed: false,
-        evidence: { received: bytes },
-      });
-      return undefined;
-    }
-  }
-
-  /** Records a verified checkpoint and checks it against everything held of this relay. */
-  #checkpoint(view: RelayView, checkpoint: DecodedCheckpoint, own = true): void {
-    const previous = view.latest;
-    this.ctx.store.putCheckpoint(this.channel, view.key, checkpoint.bytes);
-    const conflicting = view.remember(checkpoint, own);
-    if (conflicting !== undefined) {
-      this.#equivocation(view, conflicting, checkpoint);
-      return;
-    }
-    if (checkpoint.fields.size <= view.delivered.size) {
-      this.#matchLog(view, checkpoint);
-      return;
-    }
-    // Beyond what was delivered: only a consistency proof ties it to what is held.
-    if (previous !== undefined && previous.fields.size !== checkpoint.fields.size) {
-      void this.#proveConsistency(view, previous, checkpoint);
-    }
-  }
-
-  /** K1: two checkpoints of one size with different roots. */
-  #equivocation(view: RelayView, a: DecodedCheckpoint, b: DecodedCheckpoint): void {
-    this.#alarm('relay-equivocation', {
-      relay: view.keyHex,
-      code: 'CHECKPOINT_INCONSISTENT',
-      detail: `two checkpoints of size ${b.fields.size} with different roots`,
-      signed: true,
-      evidence: { checkpoints: [a.bytes, b.bytes] },
-    });
-  }
-
-  #matchLog(view: RelayView, checkpoint: DecodedCheckpoint): void {
-    if (view.matches(checkpoint)) return;
-    this.#alarm('relay-log-mismatch', {
-      relay: view.keyHex,
-      code: 'DELIVERED_LOG_MISMATCH',
-      detail: `the checkpoint of size ${checkpoint.fields.size} does not match the log the relay delivered`,
-      // The checkpoint is signed; the delivered order is not (deliver frames are
-      // unsigned), so a third party must take the log from the transcript.
-      signed: false,
-      evidence: { checkpoints: [checkpoint.bytes] },
-    });
-  }
-
-  async #proveConsistency(
-    view: RelayView,
-    a: DecodedCheckpoint,
-    b: DecodedCheckpoint,
-  ): Promise<void> {
-    const link = this.#link(view);
-    if (link === undefined || link.state !== 'ready') return;
-    const [older, newer] = a.fields.size < b.fields.size ? [a, b] : [b, a];
-    let frame: Frame;
-    try {
-      frame = await link.request((requestId) => ({
-        type: 'consistency-request',
-        requestId,
-        channel: this.channel as never,
-        fromSize: older.fields.size,
-        toSize: newer.fields.size,
-      }));
-    } catch (error) {
-      if (error instanceof LinkDownError) return;
-      if (!(error instanceof RelayRefusal)) throw error;
-      frame = error.frame;
-    }
-    const proof = frame.type === 'consistency-proof' ? frame.proof : [];
-    const record = { fromSize: older.fields.size, toSize: newer.fields.size, proof };
-    try {
-      checkCheckpointConsistency(older, newer, proof);
-      this.ctx.store.putConsistency(this.channel, view.key, record);
-    } catch (error) {
-      if (!isHotlineError(error)) throw error;
-      this.#alarm('relay-equivocation', {
-        relay: view.keyHex,
-        code: error.code,
-        detail: `checkpoints of sizes ${older.fields.size} and ${newer.fields.size} are not consistent`,
-        signed: true,
-        evidence: { checkpoints: [older.bytes, newer.bytes], consistency: record },
-      });
-    }
-  }
-
-  /**
-   * The relay now claims a log of `size` entries (0: no channel). If it signed or
-   * delivered more before, it lost or hides part of its log.
-   */
-  #checkRollback(view: RelayView, size: number): void {
-    const signed = view.latest?.fields.size ?? 0;
-    const known = Math.max(signed, view.delivered.size);
-    if (size >= known) return;
-    this.#alarm('relay-rollback', {
-      relay: view.keyHex,
-      code: 'RELAY_ROLLBACK',
-      detail: `the relay now claims ${size} entries after it ${signed >= view.delivered.size ? 'signed' : 'delivered'} ${known}`,
-      // Its claim (an error frame) is unsigned; the larger checkpoint is signed.
-      signed: false,
-      evidence: view.latest === undefined ? {} : { checkpoints: [view.latest.bytes] },
-    });
-  }
-
-  #checkWithholding(link: RelayLink, view: RelayView): void {
-    const latest = view.latest;
-    if (!view.live || latest === undefined || latest.fields.size <= view.delivered.size) {
-      view.behindSince = undefined;
-      view.askedAgain = false;
-      return;
-    }
-    const now = this.ctx.clock.now();
-    if (view.behindSince === undefined) {
-      // Deliveries may be on their way: resubscribing now would discard them.
-      view.behindSince = now;
-      return;
-    }
-    const behindFor = now - view.behindSince;
-    const grace = this.ctx.options.withholdGraceMs;
-    if (behindFor < grace) {
-      // Still behind half-way through the grace period: ask again, once.
-      if (behindFor >= grace / 2 && !view.askedAgain) {
-        view.askedAgain = true;
-        this.#resubscribe(link, view);
-      }
-      return;
-    }
-    this.#alarm('relay-withholding', {
-      relay: view.keyHex,
-      code: 'DELIVERY_WITHHELD',
-      detail: `the relay signed a log of ${latest.fields.size} entries and delivered ${view.delivered.size}`,
-      signed: false,
-      evidence: { checkpoints: [latest.bytes] },
-    });
+  pollCheckpoint(view: RelayView): Promise<void> {
+    return this.#checks.pollCheckpoint(view);
   }
 
   // -------------------------------------------------------------------- misc
