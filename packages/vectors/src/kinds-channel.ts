@@ -23,17 +23,17 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Suite, TestCase, TestGroup } from './format.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
 import {
-  array,
-  bstr,
-  type Entry,
-  headOfWidth,
-  intMap,
-  MAJOR,
-  nint,
-  type Raw,
-  tstr,
-  uint,
-} from './raw.js';
+  canonical,
+  edited,
+  type Fields,
+  jsonOf,
+  num,
+  type Part,
+  raw,
+  rawOf,
+  tb,
+} from './kinds-parts.js';
+import { array, bstr, headOfWidth, intMap, MAJOR, nint, type Raw, tstr, uint } from './raw.js';
 
 export const CHANNEL_FILE = 'channel.json';
 
@@ -99,50 +99,8 @@ const SUSPEND_ID = hash('hotline test envelope suspend');
 const T = 1_761_523_200_000; // 2025-10-27T00:00:00Z
 const DAY = 86_400_000;
 
-/** A JSON value and the raw CBOR that encodes it. */
-interface Part {
-  readonly raw: Raw;
-  readonly json: unknown;
-}
-const tb = (language: string, text: string): Part => ({
-  raw: intMap([
-    [1, tstr(language)],
-    [2, tstr(text)],
-  ]),
-  json: { language, text },
-});
 const id = (bytes: Uint8Array): Part => ({ raw: bstr(bytes), json: toHex(bytes) });
-const num = (n: number): Part => ({ raw: uint(n), json: n });
 const named = (n: number, name: string): Part => ({ raw: uint(n), json: name });
-/** Raw bytes only, for a defect that has no JSON value. */
-const raw = (bytes: Raw): Part => ({ raw: bytes, json: undefined });
-
-/** A body: key → [name in the decoded value, part]. */
-type Fields = ReadonlyMap<number, readonly [name: string, part: Part]>;
-
-function edited(fields: Fields, key: number, name?: string, part?: Part): Fields {
-  const out = new Map(fields);
-  if (part === undefined || name === undefined) out.delete(key);
-  else out.set(key, [name, part]);
-  return out;
-}
-
-const rawOf = (fields: Fields): Raw =>
-  intMap(
-    [...fields.keys()].sort((a, b) => a - b).map((key): Entry => [key, fields.get(key)![1].raw]),
-  );
-
-const jsonOf = (fields: Fields): Record<string, unknown> =>
-  Object.fromEntries([...fields.values()].map(([name, part]) => [name, part.json]));
-
-/** JSON with keys sorted, for comparing values whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
 
 function casesFor(kind: number) {
   const codec = CODECS[kind]!;

@@ -38,6 +38,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Suite, TestCase, TestGroup } from './format.js';
 import { alice, bob, signBytes, type TestKey, testKey, verifyBytes } from './keys.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
+import { canonical } from './kinds-parts.js';
 import { array, bstr, type Entry, intMap, nint, type Raw, tstr, uint } from './raw.js';
 
 export const PROTOCOL_FILE = 'protocol.json';
@@ -95,15 +96,6 @@ function asJson(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asJson(v)]));
   }
   return value;
-}
-
-/** JSON with keys sorted, for comparing values whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }
 
 // ---------------------------------------------------------------------------

@@ -26,8 +26,18 @@ import {
 import type { Suite, TestCase, TestGroup } from './format.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
 import {
+  canonical,
+  edited,
+  type Fields,
+  jsonOf,
+  num,
+  type Part,
+  raw,
+  rawOf,
+  tb,
+} from './kinds-parts.js';
+import {
   array,
-  type Entry,
   headOfWidth,
   intMap,
   MAJOR,
@@ -80,20 +90,7 @@ function assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new Error(`statement vectors: ${message}`);
 }
 
-/** A JSON value and the raw CBOR that encodes it. */
-interface Part {
-  readonly raw: Raw;
-  readonly json: unknown;
-}
-
 const int = (n: number): Raw => (n < 0 ? nint(n) : uint(n));
-const tb = (language: string, text: string): Part => ({
-  raw: intMap([
-    [1, tstr(language)],
-    [2, tstr(text)],
-  ]),
-  json: { language, text },
-});
 const win = (from: number, until?: number): Part =>
   until === undefined
     ? { raw: intMap([[1, uint(from)]]), json: { from } }
@@ -105,7 +102,6 @@ const win = (from: number, until?: number): Part =>
         json: { from, until },
       };
 const label = (text: string): Part => ({ raw: tstr(text), json: text });
-const num = (n: number): Part => ({ raw: uint(n), json: n });
 const list = (items: readonly Part[]): Part => ({
   raw: array(items.map((p) => p.raw)),
   json: items.map((p) => p.json),
@@ -130,38 +126,9 @@ const polygon = (...points: Part[]): Part => ({
   json: { shape: 'polygon', points: points.map((p) => p.json) },
 });
 const times = (n: number, part: Part): Part[] => Array.from({ length: n }, () => part);
-/** Raw bytes only, for a defect that has no JSON value. */
-const raw = (bytes: Raw): Part => ({ raw: bytes, json: undefined });
-
-/** A body: key → [name in the decoded value, part]; the JSON value may rename (e.g. enums). */
-type Fields = ReadonlyMap<number, readonly [name: string, part: Part]>;
-
-function edited(fields: Fields, key: number, name?: string, part?: Part): Fields {
-  const out = new Map(fields);
-  if (part === undefined || name === undefined) out.delete(key);
-  else out.set(key, [name, part]);
-  return out;
-}
-
-const rawOf = (fields: Fields): Raw =>
-  intMap(
-    [...fields.keys()].sort((a, b) => a - b).map((key): Entry => [key, fields.get(key)![1].raw]),
-  );
-
-const jsonOf = (fields: Fields): Record<string, unknown> =>
-  Object.fromEntries([...fields.values()].map(([name, part]) => [name, part.json]));
 
 // ---------------------------------------------------------------------------
 // Tests
-
-/** JSON with keys sorted, for comparing values whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
 
 type KindCases = Cases<StatementTest>;
 
