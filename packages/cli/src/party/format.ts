@@ -1,7 +1,7 @@
 // How a party's commands show envelopes, receipts and alarms to people, and the
 // same facts as JSON for scripts.
 
-import type { Alarm, Content } from '@hotline/client';
+import { type Alarm, type Content, jsonSafe } from '@hotline/client';
 import { type Charter, type DecodedEnvelope, firstInvalidUtf8, KIND, toHex } from '@hotline/codec';
 
 const KIND_NAMES = new Map<number, string>(
@@ -23,16 +23,6 @@ export function bodyText(body: Uint8Array): string | undefined {
   const text = new TextDecoder().decode(body);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
   return /[\u0000-\u0008\u000b-\u001f\u007f]/.test(text) ? undefined : text;
-}
-
-/** JSON-safe: bytes as hex. */
-function jsonSafe(value: unknown): unknown {
-  if (value instanceof Uint8Array) return toHex(value);
-  if (Array.isArray(value)) return value.map(jsonSafe);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
-  }
-  return value;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(':00.000Z', 'Z');

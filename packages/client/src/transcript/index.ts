@@ -11,7 +11,7 @@ export {
   type TranscriptConsistency,
   type TranscriptRelay,
 } from './format.js';
-export { transcriptToJson } from './json.js';
+export { jsonSafe, transcriptToJson } from './json.js';
 export {
   type TranscriptItem,
   type TranscriptReport,

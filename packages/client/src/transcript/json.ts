@@ -8,6 +8,7 @@ import {
   checkCharterEnvelope,
   decodeCheckpoint,
   decodeEnvelope,
+  decodeKindBody,
   decodeReceipt,
   firstInvalidUtf8,
   isHotlineError,
@@ -37,10 +38,29 @@ function attempt(bytes: Uint8Array, view: () => { [key: string]: Json }): { [key
   }
 }
 
-function body(bytes: Uint8Array): { [key: string]: Json } {
-  return firstInvalidUtf8(bytes, 0, bytes.length) < 0
-    ? { text: utf8.decode(bytes) }
-    : { hex: toHex(bytes) };
+/** Bytes as hex, everything else as it is: a decoded body as JSON. */
+export function jsonSafe(value: unknown): Json {
+  if (value instanceof Uint8Array) return toHex(value);
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  }
+  return value as Json;
+}
+
+/** A body as its kind defines it (spec/11-kinds.md); opaque or undecodable: text or hex. */
+function body(kind: number, bytes: Uint8Array): { [key: string]: Json } {
+  const raw: { [key: string]: Json } =
+    firstInvalidUtf8(bytes, 0, bytes.length) < 0
+      ? { text: utf8.decode(bytes) }
+      : { hex: toHex(bytes) };
+  try {
+    const content = decodeKindBody(kind, bytes);
+    return content.kind === 'opaque' ? raw : { [content.kind]: jsonSafe(content.value) };
+  } catch (error) {
+    if (!isHotlineError(error)) throw error;
+    return { error: error.code, ...raw };
+  }
 }
 
 function envelopeView(bytes: Uint8Array, charter: Charter | undefined) {
@@ -61,7 +81,7 @@ function envelopeView(bytes: Uint8Array, charter: Charter | undefined) {
     if (f.ref !== undefined) view.ref = toHex(f.ref);
     if (f.expiry !== undefined) view.expiry = iso(f.expiry);
     if (f.recipients !== undefined) view.recipients = f.recipients.map(toHex);
-    view.body = f.kind === KIND.charter ? { hex: toHex(f.body) } : body(f.body);
+    view.body = f.kind === KIND.charter ? { hex: toHex(f.body) } : body(f.kind, f.body);
     view.bytes = toHex(bytes);
     return view;
   });
