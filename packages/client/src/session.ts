@@ -143,6 +143,7 @@ export class ChannelSession {
       heartbeats: options.heartbeats,
       send: (input) => this.send(input),
       partyOf: (key) => this.#membership.partyOf(key) ?? key,
+      known: (idHex) => this.#seen.has(idHex),
       receipted: (id) => this.ctx.store.receiptRelays(id).length > 0,
       heads: () =>
         new Map(

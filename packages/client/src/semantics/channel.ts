@@ -79,6 +79,8 @@ export interface SemanticsHost {
   send(input: { kind: number; body: Uint8Array; ref?: Uint8Array }): { id: Uint8Array };
   /** The charter key a signing key's chain of rotations began with (spec/kinds/keys.md). */
   partyOf(key: Uint8Array): Uint8Array;
+  /** Whether the session holds the envelope with this id (hex): refs must name one. */
+  known(idHex: string): boolean;
   /** Whether an own envelope has a receipt from any relay yet. */
   receipted(id: Uint8Array): boolean;
   /** Highest seq accepted per member (hex key → seq). */
@@ -111,8 +113,6 @@ export class ChannelSemantics {
   #ledger: MeasureLedger = EMPTY_MEASURE_LEDGER;
   /** Envelopes that need acknowledging, by id hex. */
   readonly #acknowledgeable = new Map<string, Acknowledgeable>();
-  /** Every envelope id of the channel seen here (refs must name one). */
-  readonly #known = new Set<string>();
   readonly #selfHex: string;
   /** member (hex) → the highest own seq its heartbeats say it has. */
   readonly #confirmedBy = new Map<string, number>();
@@ -183,7 +183,6 @@ export class ChannelSemantics {
     const idHex = toHex(envelope.id);
     const senderHex = toHex(fields.sender);
     const own = senderHex === this.#selfHex;
-    this.#known.add(idHex);
     const content = this.#content(envelope);
     if (!content.ok) {
       if (!own && !this.#replaying) {
@@ -246,7 +245,7 @@ export class ChannelSemantics {
       return refuse(error.code, error.field);
     }
     if (REF_REQUIRED.has(fields.kind)) {
-      if (fields.ref === undefined || !this.#known.has(toHex(fields.ref))) {
+      if (fields.ref === undefined || !this.host.known(toHex(fields.ref))) {
         return refuse('REF_UNKNOWN', 'ref');
       }
     }
