@@ -87,7 +87,7 @@ export class Relay implements RelayCore {
     });
   }
 
-  /** Loads every channel, then listens. */
+  /** Loads every channel, waits for the verify workers, then listens. */
   static async start(options: RelayOptions): Promise<Relay> {
     const relay = new Relay(options);
     try {
@@ -106,6 +106,7 @@ export class Relay implements RelayCore {
       );
     }
     try {
+      await relay.#verifier?.ready();
       await relay.#listen(options.host ?? '127.0.0.1', options.port ?? 7400);
     } catch (error) {
       await relay.#verifier?.close();

@@ -156,15 +156,50 @@ describe('VerifyPool', () => {
     expect(error).to.be.instanceOf(Error);
   });
 
-  it('verifies on the calling thread only when nothing is outstanding', async () => {
-    pool = new VerifyPool({ size: 1 });
+  it('verifies on the calling thread only while nothing is outstanding, up to the cap per turn', async () => {
+    pool = new VerifyPool({ size: 1, maxInlinePerTurn: 3 });
     const cases = mixed(10);
     const results = await Promise.all(cases.map((c) => pool!.verify(c.signature, c.message, KEY)));
     expect(results).to.deep.equal(cases.map((c) => c.valid));
-    // The first found the pool idle; the nine made before it settled went to the worker.
-    expect(pool.counts).to.deep.equal({ inline: 1, worker: 9 });
+    // Three found nothing outstanding within the turn's cap; the seven after went to the worker.
+    expect(pool.counts).to.deep.equal({ inline: 3, worker: 7 });
+    // A later turn with nothing outstanding: inline again.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(await pool.verify(cases[1]!.signature, cases[1]!.message, KEY)).to.equal(true);
-    expect(pool.counts).to.deep.equal({ inline: 2, worker: 9 });
+    expect(pool.counts).to.deep.equal({ inline: 4, worker: 7 });
+  });
+
+  it('keeps call order when inline requests follow worker ones', async () => {
+    pool = new VerifyPool({ size: 1, maxInlinePerTurn: 1 });
+    const cases = mixed(6);
+    const settled: number[] = [];
+    const promises = cases.map((c, i) =>
+      pool!.verify(c.signature, c.message, KEY).then((valid) => {
+        settled.push(i);
+        return valid;
+      }),
+    );
+    expect(await Promise.all(promises)).to.deep.equal(cases.map((c) => c.valid));
+    expect(settled).to.deep.equal([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('ready() resolves once every worker has answered, and the pool verifies after it', async () => {
+    pool = new VerifyPool({ size: 2 });
+    await pool.ready();
+    expect(pool.queued).to.equal(0);
+    expect(pool.counts).to.deep.equal({ inline: 0, worker: 0 }); // the warm-up is not counted
+    const [valid] = mixed(2).filter((c) => c.valid);
+    expect(await pool.verify(valid!.signature, valid!.message, KEY)).to.equal(true);
+  });
+
+  it('ready() rejects when the workers cannot start', async () => {
+    pool = new VerifyPool({ size: 1 });
+    const ready = pool.ready().then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await pool.close();
+    expect(await ready).to.be.instanceOf(Error);
   });
 
   it('throws TypeError for arguments that are not byte arrays', () => {
