@@ -512,6 +512,7 @@ describe('sqlite relay store: file, durability, schema', () => {
       foreignKeys: 1,
       fullfsync: 1,
       busyTimeoutMs: 1234,
+      walAutoCheckpoint: 0, // a thread of the store's own checkpoints (WalCheckpointer)
       schemaVersion: SCHEMA_VERSION,
     });
     const tree = newTree();

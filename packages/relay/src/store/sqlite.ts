@@ -5,6 +5,7 @@
 
 import type { MerkleNode, NodeId, NodeStore } from '@hotline/signer';
 import Database from 'better-sqlite3';
+import { WalCheckpointer, type WalCheckpointerOptions } from './checkpointer.js';
 import { migrate, StoreOpenError } from './migrations.js';
 import {
   type ChainHeadRecord,
@@ -24,6 +25,18 @@ export interface SqliteStoreOptions {
    * the same file (a backup, an inspection) ever holds one.
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * Who copies the write-ahead log back into the database file:
+   * - 'background' (default): a thread of the store's own (WalCheckpointer), so that
+   *   no commit pays for it; this connection's automatic checkpoint is off;
+   * - 'inline': SQLite's automatic checkpoint, inside the commit that crosses 1,000
+   *   WAL pages;
+   * - 'elsewhere': neither; another connection's store does it (the threaded store's
+   *   writer thread opens its connection so).
+   */
+  readonly walCheckpoint?: 'background' | 'inline' | 'elsewhere';
+  /** Settings of the background checkpointer. */
+  readonly checkpointer?: WalCheckpointerOptions;
 }
 
 /** The connection settings that make a commit durable, as read back from SQLite. */
@@ -37,6 +50,8 @@ export interface SqliteSettings {
   /** 1: fsync is F_FULLFSYNC where the platform has it (macOS); a no-op elsewhere. */
   readonly fullfsync: number;
   readonly busyTimeoutMs: number;
+  /** WAL pages past which a commit checkpoints; 0 when another thread does it. */
+  readonly walAutoCheckpoint: number;
   /** The schema version (`PRAGMA user_version`). */
   readonly schemaVersion: number;
 }
@@ -187,7 +202,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
     }
     migrate(db);
-    return new SqliteRelayStore(db);
+    const walCheckpoint = options.walCheckpoint ?? 'background';
+    if (walCheckpoint !== 'inline') db.pragma('wal_autocheckpoint = 0');
+    const checkpointer =
+      walCheckpoint === 'background'
+        ? new WalCheckpointer(path, { busyTimeoutMs, ...options.checkpointer })
+        : undefined;
+    return new SqliteRelayStore(db, checkpointer);
   } catch (error) {
     db.close();
     throw error;
@@ -202,6 +223,7 @@ function readSettings(db: Database.Database): SqliteSettings {
     foreignKeys: read('foreign_keys') as number,
     fullfsync: read('fullfsync') as number,
     busyTimeoutMs: read('busy_timeout') as number,
+    walAutoCheckpoint: read('wal_autocheckpoint') as number,
     schemaVersion: read('user_version') as number,
   };
 }
@@ -215,11 +237,13 @@ export class SqliteRelayStore implements RelayStore {
   readonly #readNodes: Database.Transaction<
     (channel: Uint8Array, ids: readonly NodeId[]) => Map<string, Uint8Array>
   >;
+  readonly #checkpointer: WalCheckpointer | undefined;
   #closed = false;
 
   /** @internal Use openSqliteStore. */
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, checkpointer?: WalCheckpointer) {
     this.#db = db;
+    this.#checkpointer = checkpointer;
     const stmt: Record<string, Database.Statement> = {};
     for (const [name, sql] of Object.entries(STATEMENTS)) stmt[name] = db.prepare(sql);
     this.#stmt = stmt as Statements;
@@ -380,10 +404,19 @@ export class SqliteRelayStore implements RelayStore {
     return readSettings(this.#db);
   }
 
-  /** Closes the connection (checkpointing the WAL into the file). Idempotent. */
+  /** The background WAL checkpointer, when this store runs one. */
+  get checkpointer(): WalCheckpointer | undefined {
+    return this.#checkpointer;
+  }
+
+  /**
+   * Stops the checkpointer, then closes the connection (the last connection to close
+   * checkpoints the whole WAL into the file). Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#checkpointer?.close();
     this.#db.close();
   }
 }

@@ -142,7 +142,11 @@ export class ThreadedSqliteStore implements RelayStore {
   /** @internal Use openThreadedSqliteStore. */
   constructor(reader: SqliteRelayStore, path: string, options: SqliteStoreOptions) {
     this.#reader = reader;
-    this.#workerData = { path, options: { ...options } };
+    // The reader's store runs the background checkpointer (if any); the writer's
+    // connection checkpoints inside its commits only when told to ('inline').
+    const walCheckpoint = options.walCheckpoint === 'inline' ? 'inline' : 'elsewhere';
+    const { checkpointer: _, ...writerOptions } = options;
+    this.#workerData = { path, options: { ...writerOptions, walCheckpoint } };
     this.#worker = this.#spawn(); // started now: the first commit need not wait for it
   }
 
