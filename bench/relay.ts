@@ -1,13 +1,16 @@
 // bench/relay: durable verified envelopes/s through a relay on a SQLite file
-// (synchronous=FULL), with publish→receipt and publish→deliver latency, next to two
-// baselines measured in the same run: a bare `ws` forwarder and raw crypto.verify on
-// one core. Then a fixed-rate run (1,000 envelopes/s) for its p99 publish→receipt.
-// The load generator runs in its own process (bench/relay/loadgen.ts).
+// (synchronous=FULL), with publish→receipt and publish→deliver latency, next to three
+// baselines measured in the same run: a bare `ws` forwarder, the same forwarder
+// verifying every signature first (the ceiling of any verifying relay on this
+// machine), and raw crypto.verify on one core. Then a fixed-rate run (1,000
+// envelopes/s) for its p99 publish→receipt. The load generator runs in its own
+// process (bench/relay/loadgen.ts). The relay runs with its defaults (the CLI's):
+// commits on the main thread, WAL checkpoints on a thread of their own.
 //
 // Run: npm run bench:relay [-- --runs 3 --configs 16x300,4x16384 --workers 1
-//        --no-forwarder --no-inline --no-fixed --plain-store]
-// --plain-store: commits on the main thread (openSqliteStore) instead of the default
-// writer thread (openThreadedSqliteStore), for comparison.
+//        --no-forwarder --no-inline --no-fixed --threaded-store --wal-checkpoint inline]
+// --threaded-store: commits on a writer thread (openThreadedSqliteStore);
+// --wal-checkpoint inline: SQLite's automatic checkpoint inside commits.
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
@@ -42,7 +45,8 @@ const CONFIGS = (option('configs') ?? '1x300,4x300,16x300,1x16384,4x16384,16x163
     return { connections: connections!, bodyBytes: body! };
   })
   .filter((c) => c.connections > 0 && c.bodyBytes > 0); // --configs none: the fixed-rate run only
-const PLAIN_STORE = flag('plain-store');
+const THREADED_STORE = flag('threaded-store');
+const WAL_CHECKPOINT = (option('wal-checkpoint') ?? 'background') as 'background' | 'inline';
 const WINDOW = 16;
 const MAX_MS = 3000;
 const maxCountFor = (bodyBytes: number) => (bodyBytes <= 1024 ? 40_000 : 8_000);
@@ -123,7 +127,10 @@ async function relayRun(
 ): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-relay-'));
   const path = join(dir, 'relay.sqlite');
-  const store = PLAIN_STORE ? openSqliteStore(path) : openThreadedSqliteStore(path);
+  const storeOptions = { walCheckpoint: WAL_CHECKPOINT };
+  const store = THREADED_STORE
+    ? openThreadedSqliteStore(path, storeOptions)
+    : openSqliteStore(path, storeOptions);
   if (store.settings().synchronous !== 2) throw new Error('expected synchronous=FULL');
   const relay = await startRelay({
     secretKey: RELAY_KEY.secret,
@@ -164,8 +171,15 @@ async function relayRun(
   }
 }
 
-async function forwarderRun(connections: number, bodyBytes: number): Promise<Run> {
-  const forwarder = await startForwarder(LIMITS.MAX_FRAME_BYTES);
+async function forwarderRun(
+  connections: number,
+  bodyBytes: number,
+  verifyWorkers?: number,
+): Promise<Run> {
+  const forwarder = await startForwarder(
+    LIMITS.MAX_FRAME_BYTES,
+    verifyWorkers === undefined ? {} : { verifyWorkers },
+  );
   try {
     return await load({
       mode: 'forward',
@@ -228,7 +242,9 @@ await ready;
 console.log(
   `bench/relay — Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ')}; commits on ${PLAIN_STORE ? 'the main thread (--plain-store)' : 'a writer thread'}`,
+    .join(
+      ' ',
+    )}; commits on ${THREADED_STORE ? 'a writer thread (--threaded-store)' : 'the main thread'}, WAL checkpoints ${WAL_CHECKPOINT === 'background' ? 'on a thread of their own' : 'inside commits (--wal-checkpoint inline)'}`,
 );
 
 // Baseline: raw node:crypto Ed25519 verify on this thread, cached KeyObject.
@@ -253,10 +269,14 @@ for (const { connections, bodyBytes } of CONFIGS) {
   const relayResults: Run[] = [];
   const inlineResults: Run[] = [];
   const forwardResults: Run[] = [];
+  const verifyingResults: Run[] = [];
   for (let run = 0; run < RUNS; run++) {
     relayResults.push(check(`relay ${label}`, await relayRun(connections, bodyBytes, WORKERS)));
     if (!flag('no-forwarder')) {
       forwardResults.push(check(`forwarder ${label}`, await forwarderRun(connections, bodyBytes)));
+      verifyingResults.push(
+        check(`verifying forwarder ${label}`, await forwarderRun(connections, bodyBytes, WORKERS)),
+      );
     }
     if (!flag('no-inline') && connections === 16) {
       inlineResults.push(check(`inline ${label}`, await relayRun(connections, bodyBytes, 0)));
@@ -265,6 +285,8 @@ for (const { connections, bodyBytes } of CONFIGS) {
   const s = summarize(relayResults);
   if (connections === 16 && bodyBytes === 300) goal = s;
   const forwarded = forwardResults.length > 0 ? summarize(forwardResults).rate : Number.NaN;
+  const verifiedForward =
+    verifyingResults.length > 0 ? summarize(verifyingResults).rate : Number.NaN;
   rows.push([
     label,
     `${formatRate(s.rate)} (${s.rates.map(formatRate).join(' / ')})`,
@@ -273,6 +295,9 @@ for (const { connections, bodyBytes } of CONFIGS) {
     `${ms(s.deliver[0]!)} / ${ms(s.deliver[1]!)}`,
     Number.isNaN(forwarded) ? '–' : formatRate(forwarded),
     Number.isNaN(forwarded) ? '–' : `${((s.rate / forwarded) * 100).toFixed(0)}%`,
+    Number.isNaN(verifiedForward)
+      ? '–'
+      : `${formatRate(verifiedForward)} (${((verifiedForward / raw.opsPerSec) * 100).toFixed(0)}%)`,
     `${(s.elu * 100).toFixed(0)}% / ${s.serverCores.toFixed(2)} / ${s.loadgenCores.toFixed(2)}`,
     `${s.perCommit.toFixed(0)} / ${s.commitMs.toFixed(1)}`,
   ]);
@@ -306,6 +331,7 @@ printTable(
     'deliver p50 / p99 ms',
     'bare ws fwd msgs/s',
     'vs fwd',
+    'verifying fwd msgs/s (vs raw verify)',
     'relay main ELU / relay cores / loadgen cores',
     'entries per commit / commit ms',
   ],

@@ -5,10 +5,17 @@
 // receipt and one delivery per envelope, minus everything that makes it a relay.
 // Backpressure as measured on this machine: publishers pause while the subscriber has
 // more than 1 MiB buffered and resume below 512 KiB.
+//
+// With `verify`, it is the floor of any verifying relay instead: each publish is
+// decoded (decodeFrame, decodeEnvelope) and its signature checked by a VerifyPool (the
+// relay's, same worker count) before it is answered and forwarded, in arrival order;
+// still no chain, no log, no store.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeEnvelope, decodeFrame } from '@hotline/codec';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { VerifyPool } from '../../packages/relay/src/verify-pool.js';
 
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 512 * 1024;
@@ -26,7 +33,20 @@ export interface Forwarder {
   close(): Promise<void>;
 }
 
-export async function startForwarder(maxPayload: number): Promise<Forwarder> {
+export interface ForwarderOptions {
+  /** Verify each publish's signature with a pool of this many workers first. */
+  readonly verifyWorkers?: number;
+}
+
+export async function startForwarder(
+  maxPayload: number,
+  options: ForwarderOptions = {},
+): Promise<Forwarder> {
+  const pool =
+    options.verifyWorkers === undefined
+      ? undefined
+      : new VerifyPool({ size: options.verifyWorkers });
+  await pool?.ready();
   const routes = new Map<string, Route>();
   const route = (name: string): Route => {
     let r = routes.get(name);
@@ -51,7 +71,7 @@ export async function startForwarder(maxPayload: number): Promise<Forwarder> {
     }
     r.publishers.add(ws);
     ws.on('close', () => r.publishers.delete(ws));
-    ws.on('message', (data: Buffer) => {
+    const forward = (data: Buffer) => {
       ws.send(data.subarray(0, ANSWER_BYTES));
       const subscriber = r.subscriber;
       if (subscriber === undefined) return;
@@ -65,6 +85,16 @@ export async function startForwarder(maxPayload: number): Promise<Forwarder> {
         r.paused = true;
         for (const p of r.publishers) p.pause();
       }
+    };
+    ws.on('message', (data: Buffer) => {
+      if (pool === undefined) return forward(data);
+      const frame = decodeFrame(data);
+      if (frame.type !== 'publish') return ws.terminate();
+      const { signature, signedBytes, fields } = decodeEnvelope(frame.envelope);
+      void pool.verify(signature, signedBytes, fields.sender).then((valid) => {
+        if (valid) forward(data);
+        else ws.terminate();
+      });
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -75,6 +105,7 @@ export async function startForwarder(maxPayload: number): Promise<Forwarder> {
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise((resolve) => http.close(resolve));
+      await pool?.close();
     },
   };
 }
