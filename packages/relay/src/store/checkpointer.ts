@@ -80,6 +80,7 @@ export class WalCheckpointer {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#asked.set(id, { resolve, reject });
+      worker.ref(); // while an answer is awaited
       worker.postMessage({ type: 'now', id } satisfies CheckpointRequest);
     });
   }
@@ -92,6 +93,7 @@ export class WalCheckpointer {
       this.#worker = undefined;
       if (worker === undefined) return;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.ref(); // until it has exited: nothing else may keep the process alive
       worker.postMessage({ type: 'close' } satisfies CheckpointRequest);
       await exited;
     })();
@@ -109,6 +111,7 @@ export class WalCheckpointer {
       if (answer.id === undefined) return;
       this.#asked.get(answer.id)?.resolve(answer);
       this.#asked.delete(answer.id);
+      if (this.#asked.size === 0) worker.unref();
     });
     worker.on('error', (error) => this.#onError(error));
     worker.on('exit', () => {
