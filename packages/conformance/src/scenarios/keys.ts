@@ -1,9 +1,12 @@
 // Key rotation and revocation on the relay (spec/kinds/keys.md §5, spec/07-relay.md
 // §8 U4/U5): a successor named by a key-rotate that takes effect may publish, its
 // chain starting at seq 1 with `ref` = the key-rotate; the rotated key may not; a
-// key-rotate without a valid proof of possession is refused.
+// key-rotate without a valid proof of possession is refused. A key revoked by itself
+// (the kill switch, even dated after effectiveFrom) publishes nothing more, and a
+// connection authenticated with it publishes nobody's envelopes; a member may not
+// revoke another member's key.
 
-import { encodeKeyRotateBody, KIND, rotationStatement } from '@hotline/codec';
+import { encodeKeyRevokeBody, encodeKeyRotateBody, KIND, rotationStatement } from '@hotline/codec';
 import { publicKeyOf, sign } from '@hotline/signer';
 import { idOf, signedEnvelope } from '../lib/chain.js';
 import { rejectPublish } from '../lib/channel.js';
@@ -55,6 +58,53 @@ export const keyScenarios: readonly Scenario[] = [
         time: effectiveFrom,
       });
       checkEqual(await channel.publish(next, first, "the successor's seq 1"), 3, 'its index');
+    },
+  },
+  {
+    name: 'keys: after its own key-revoke a key is KEY_REVOKED, and a connection with it may not publish (U4)',
+    async run(ctx) {
+      const alice = await ctx.connect(ctx.secret('alice'));
+      const channel = await ctx.found(alice, ['alice', 'bob']);
+      const chain = channel.chain(ctx.secret('alice'));
+      await channel.publish(alice, chain.next(), "alice's seq 1");
+      // Compromised an hour ago: the revoke is accepted although its key signed it after.
+      const revoke = chain.next(
+        KIND['key-revoke'],
+        encodeKeyRevokeBody({
+          key: publicKeyOf(ctx.secret('alice')) as never,
+          reason: 'compromised',
+          effectiveFrom: Date.now() - 3_600_000,
+        }),
+      );
+      checkEqual(await channel.publish(alice, revoke, 'the key-revoke'), 2, 'its index');
+      await rejectPublish(alice, chain.next(), 'KEY_REVOKED');
+      // Bob's genuine envelope, carried by a new connection of the revoked key: U4.
+      const bobsFirst = channel.chain(ctx.secret('bob')).next();
+      await rejectPublish(await ctx.connect(ctx.secret('alice')), bobsFirst, 'KEY_REVOKED');
+      const bob = await ctx.connect(ctx.secret('bob'));
+      checkEqual(await channel.publish(bob, bobsFirst, "bob's seq 1"), 3, 'its index');
+    },
+  },
+  {
+    name: "keys: a key-revoke of another member's key is REVOKE_NOT_PERMITTED (field key)",
+    async run(ctx) {
+      const alice = await ctx.connect(ctx.secret('alice'));
+      const channel = await ctx.found(alice, ['alice', 'bob']);
+      const bob = await ctx.connect(ctx.secret('bob'));
+      const bobs = channel.chain(ctx.secret('bob'));
+      const revoke = bobs.next(
+        KIND['key-revoke'],
+        encodeKeyRevokeBody({
+          key: publicKeyOf(ctx.secret('alice')) as never,
+          reason: 'retired',
+          effectiveFrom: Date.now(),
+        }),
+      );
+      const error = await rejectPublish(bob, revoke, 'REVOKE_NOT_PERMITTED');
+      checkEqual(error.detail.field, 'key', 'REVOKE_NOT_PERMITTED detail.field');
+      // Nothing changed: alice still publishes.
+      const first = channel.chain(ctx.secret('alice')).next();
+      checkEqual(await channel.publish(alice, first, "alice's seq 1"), 1, 'its index');
     },
   },
   {
