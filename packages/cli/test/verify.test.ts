@@ -8,6 +8,7 @@ import { encodeTranscript, MAX_TRANSCRIPT_BYTES, type Transcript } from '@hotlin
 import {
   channelIdOf,
   encodeCharterBody,
+  encodeKeyRevokeBody,
   encodeReceipt,
   KIND,
   type MerkleRoot,
@@ -121,6 +122,38 @@ describe('hotline verify', () => {
       error: 'CBOR_TRAILING_BYTES',
       text: 'all clear',
     });
+  });
+
+  it('an envelope of a key revoked from before it: ⊘ void with KEY_REVOKED, still VERIFIED, exit 0', async () => {
+    const { t, text } = transcript();
+    const revoke = signEnvelope(
+      {
+        channel: t.channel,
+        sender: publicKeyOf(ALICE),
+        time: T0 + 1,
+        seq: 3,
+        prev: openEnvelope(text).id,
+        kind: KIND['key-revoke'],
+        body: encodeKeyRevokeBody({
+          key: publicKeyOf(ALICE) as never,
+          reason: 'compromised',
+          effectiveFrom: T0,
+        }),
+      },
+      ALICE,
+    );
+    const file = write(
+      'void.cbor',
+      encodeTranscript({ ...t, envelopes: [t.charter, text, revoke] }),
+    );
+    const streams = io(dir);
+    expect(await main(['verify', file], streams)).to.equal(EXIT_OK);
+    // The charter and alice#2 were signed at T0: both void; the revoke itself is not.
+    expect(streams.stdout).to.match(/^⊘ envelope alice#2 {2}KEY_REVOKED {2}\(.*compromised/m);
+    expect(streams.stdout).to.match(/^✓ envelope alice#3$/m);
+    expect(streams.stdout).to.match(
+      /^VERIFIED: \d+ ok, 0 failed, 0 unchecked, 2 void \(signed by a revoked key\)$/m,
+    );
   });
 
   it('a changed signature byte: ✗ with the code, FAILED, exit 1', async () => {

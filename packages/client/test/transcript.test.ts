@@ -8,10 +8,13 @@ import {
   type ErrorCode,
   encodeCbor,
   encodeCharterBody,
+  encodeKeyRevokeBody,
+  encodeKeyRotateBody,
   encodeReceipt,
   HotlineError,
   KIND,
   type MerkleRoot,
+  rotationStatement,
   toHex,
 } from '@hotline/codec';
 import {
@@ -19,6 +22,7 @@ import {
   MerkleLog,
   openEnvelope,
   publicKeyOf,
+  sign,
   signEnvelope,
 } from '@hotline/signer';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -187,6 +191,8 @@ function expectFail(report: TranscriptReport, item: string | RegExp, code: Error
   expect(report.ok).to.equal(false);
 }
 
+/** How a report names a key that is not in the charter (a successor): its first 4 bytes. */
+const memberName = (secret: Uint8Array) => `${toHex(publicKeyOf(secret)).slice(0, 8)}…`;
 const relayName = (secret: Uint8Array) => `relay ${toHex(publicKeyOf(secret)).slice(0, 8)}…`;
 
 describe('transcript: verification', () => {
@@ -284,6 +290,92 @@ describe('transcript: verification', () => {
     const elsewhere = new Chain(BOB, sha256(utf8('another channel'))).next('hi');
     const report = verifyTranscript({ ...transcript, envelopes: [...order, elsewhere] });
     expectFail(report, 'envelope bob#1', 'TRANSCRIPT_CHANNEL_MISMATCH');
+  });
+
+  describe('key rotation and revocation (I5–I7)', () => {
+    const BOB2 = secretOf('bob 2');
+    const bobsItems = (report: TranscriptReport, label: string) =>
+      report.items.filter((i) => i.item === label).map((i) => [i.verdict, i.code ?? null]);
+    /** An envelope of `secret` at any seq and time (a backdated one, say). */
+    const at = (
+      secret: Uint8Array,
+      seq: number,
+      prev: Uint8Array | undefined,
+      time: number,
+      ref?: Uint8Array,
+    ) =>
+      signEnvelope(
+        {
+          channel: CHANNEL,
+          sender: publicKeyOf(secret),
+          seq,
+          prev,
+          time,
+          kind: KIND.text,
+          body: utf8('signed with a key that was let go'),
+          ...(ref === undefined ? {} : { ref }),
+        },
+        secret,
+      );
+
+    it('envelopes of a key revoked from before their time are void; the revoke itself and earlier ones are ok', () => {
+      const { transcript, order } = world();
+      const bob = new Chain(BOB);
+      const b1 = bob.next('received'); // T0 + 1
+      const b2 = bob.next('confirmed'); // T0 + 2: the key may already have been taken
+      const revoke = bob.next(
+        encodeKeyRevokeBody({
+          key: publicKeyOf(BOB) as never,
+          reason: 'compromised',
+          effectiveFrom: T0 + 2,
+        }),
+        KIND['key-revoke'],
+      );
+      // After its key-revoke, backdated to before effectiveFrom: still not let in (I6).
+      const late = at(BOB, 4, idOf(revoke), T0 + 1);
+      const envelopes = [
+        ...order.filter((e) => ![order[2], order[4]].includes(e)),
+        b1,
+        b2,
+        revoke,
+        late,
+      ];
+      const report = verifyTranscript({ ...transcript, envelopes, relays: [] });
+      expect(bobsItems(report, 'envelope bob#1')).to.deep.equal([['ok', null]]);
+      expect(bobsItems(report, 'envelope bob#2')).to.deep.equal([['void', 'KEY_REVOKED']]);
+      expect(report.items.find((i) => i.item === 'envelope bob#2')!.detail)
+        .to.include('compromised')
+        .and.include(new Date(T0 + 2).toISOString())
+        .and.include(toHex(idOf(revoke)));
+      expect(bobsItems(report, 'envelope bob#3')).to.deep.equal([['ok', null]]);
+      expect(bobsItems(report, 'envelope bob#4')).to.deep.equal([['fail', 'KEY_REVOKED']]);
+    });
+
+    it("a successor's chain is checked like a member's; the old key after its key-rotate fails", () => {
+      const { transcript, order } = world();
+      const bob = new Chain(BOB);
+      const b1 = bob.next('received');
+      const statement = rotationStatement(CHANNEL, publicKeyOf(BOB), publicKeyOf(BOB2));
+      const rotate = bob.next(
+        encodeKeyRotateBody({
+          successor: publicKeyOf(BOB2) as never,
+          proof: sign(statement, BOB2) as never,
+          effectiveFrom: T0 + 2,
+        }),
+        KIND['key-rotate'],
+      );
+      const oldKeyAfter = at(BOB, 3, idOf(rotate), T0 + 3);
+      const s1 = at(BOB2, 1, undefined, T0 + 5, idOf(rotate));
+      const s3 = at(BOB2, 3, idOf(s1), T0 + 6); // seq 2 missing
+      const envelopes = [order[0]!, order[1]!, order[3]!, b1, rotate, oldKeyAfter, s1, s3];
+      const report = verifyTranscript({ ...transcript, envelopes, relays: [] });
+      expect(report.items.filter((i) => i.code === 'NOT_MEMBER')).to.deep.equal([]);
+      expect(bobsItems(report, 'envelope bob#2')).to.deep.equal([['ok', null]]);
+      expect(bobsItems(report, 'envelope bob#3')).to.deep.equal([['fail', 'KEY_ROTATED']]);
+      const successor = memberName(BOB2);
+      expect(bobsItems(report, `envelope ${successor}#1`)).to.deep.equal([['ok', null]]);
+      expect(bobsItems(report, `envelope ${successor}#3`)).to.deep.equal([['fail', 'CHAIN_GAP']]);
+    });
   });
 
   describe('relay logs', () => {

@@ -19,7 +19,7 @@ import type { Command } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { MainIo } from '../main.js';
 
-const MARK = { ok: '✓', fail: '✗', unchecked: '?' } as const;
+const MARK = { ok: '✓', fail: '✗', unchecked: '?', void: '⊘' } as const;
 
 function line(item: TranscriptItem): string {
   const code = item.code === undefined ? '' : `  ${item.code}`;
@@ -30,9 +30,13 @@ function line(item: TranscriptItem): string {
 function summary(report: TranscriptReport): string {
   const count = (v: TranscriptItem['verdict']) =>
     report.items.filter((i) => i.verdict === v).length;
-  const [ok, fail, unchecked] = [count('ok'), count('fail'), count('unchecked')];
+  const [ok, fail, unchecked, voided] = ['ok', 'fail', 'unchecked', 'void'].map((v) =>
+    count(v as TranscriptItem['verdict']),
+  );
   const verdict = report.ok ? 'VERIFIED' : 'FAILED';
-  return `${verdict}: ${ok} ok, ${fail} failed, ${unchecked} unchecked\n`;
+  // Void envelopes are genuine and logged, but their key was revoked: said every time.
+  const voids = voided === 0 ? '' : `, ${voided} void (signed by a revoked key)`;
+  return `${verdict}: ${ok} ok, ${fail} failed, ${unchecked} unchecked${voids}\n`;
 }
 
 /** Reads the file; the size is checked before a byte is read. Throws with a message. */

@@ -34,20 +34,24 @@ import {
 import { memberLabel, relayLabel } from './_labels.js';
 import type { Transcript, TranscriptRelay } from './format.js';
 
-export type TranscriptVerdict = 'ok' | 'fail' | 'unchecked';
+/**
+ * 'void': a valid envelope of a key revoked from a time at or before its own
+ * (spec/kinds/keys.md §5): kept as evidence, it carries no authority.
+ */
+export type TranscriptVerdict = 'ok' | 'fail' | 'unchecked' | 'void';
 
 export interface TranscriptItem {
   /** What was checked, for people: "charter", "envelope alice#3", "relay 2d6ba0ef…: log". */
   readonly item: string;
   readonly verdict: TranscriptVerdict;
-  /** The error code of a 'fail'. */
+  /** The error code of a 'fail' (and KEY_REVOKED for a 'void'). */
   readonly code?: ErrorCode;
   readonly detail?: string;
 }
 
 export interface TranscriptReport {
   readonly items: readonly TranscriptItem[];
-  /** True iff no item failed ('unchecked' items do not make a report fail). */
+  /** True iff no item failed ('unchecked' and 'void' items do not make a report fail). */
   readonly ok: boolean;
 }
 
@@ -76,6 +80,9 @@ class Items {
   }
   unchecked(item: string, detail: string): void {
     this.#push({ item, verdict: 'unchecked', detail });
+  }
+  void(item: string, detail: string): void {
+    this.#push({ item, verdict: 'void', code: 'KEY_REVOKED', detail });
   }
   /** A HotlineError becomes a 'fail'; anything else is a bug and propagates. */
   failWith(item: string, error: unknown): void {
@@ -199,14 +206,16 @@ function checkEnvelopes(
     bySender.set(sender, list);
   }
 
-  // I5: each chain in seq order. Of two envelopes at one seq, the one the next seq
+  // I5: each chain in seq order (a successor's too). Of two envelopes at one seq, the one the next seq
   // links to goes first, so that the fork is reported once, at the branch left out.
   const linked = new Set<string>();
   for (const e of byId.values()) if (e.fields.prev !== undefined) linked.add(toHex(e.fields.prev));
   const order = [...byId.values()];
   const position = new Map(order.map((e, i) => [e, i]));
-  for (const member of charter.members) {
-    const chain = bySender.get(toHex(member.key));
+  // Charter members in charter order, then successors in the order first seen.
+  const senders = [...new Set([...charter.members.map((m) => toHex(m.key)), ...bySender.keys()])];
+  for (const sender of senders) {
+    const chain = bySender.get(sender);
     if (chain === undefined) continue;
     chain.sort(
       (a, b) =>
@@ -214,15 +223,49 @@ function checkEnvelopes(
         Number(linked.has(toHex(b.id))) - Number(linked.has(toHex(a.id))) ||
         position.get(a)! - position.get(b)!,
     );
-    checkChain(chain, label, items);
+    checkChain(chain, label, items, (e) => standingOf(membership, e));
   }
   return { byId, label };
+}
+
+/** What membership says of an envelope its chain accepted (spec/kinds/keys.md §5). */
+type Standing =
+  | { readonly verdict: 'ok' }
+  | { readonly verdict: 'void'; readonly detail: string }
+  | { readonly verdict: 'fail'; readonly code: ErrorCode; readonly detail: string };
+
+/**
+ * With every key-rotate and key-revoke taken: an envelope beyond the end of its
+ * key's chain (after its key-rotate or own key-revoke) or a successor's first
+ * envelope that does not start from its key-rotate fails (MB2, MB3: no honest relay
+ * logs it); an envelope of a key revoked from a time at or before its own is void
+ * (I6), except that key-revoke itself (a key may pull its own kill switch).
+ */
+function standingOf(membership: Membership, e: OpenedEnvelope): Standing {
+  const refusal = membership.checkSender(e);
+  if (refusal !== undefined) {
+    return {
+      verdict: 'fail',
+      code: refusal.code,
+      detail: `id ${toHex(e.id)}: ${refusal.code === 'SUCCESSOR_START_INVALID' ? "not the start of the successor's chain" : "after the end of its key's chain"}`,
+    };
+  }
+  const revoked = membership.revoked(e.fields.sender);
+  if (revoked === undefined || e.fields.time < revoked.effectiveFrom) return { verdict: 'ok' };
+  if (bytesEqual(revoked.id, e.id)) return { verdict: 'ok' };
+  return {
+    verdict: 'void',
+    detail:
+      `id ${toHex(e.id)}: its key was revoked (${revoked.reason}) from ` +
+      `${new Date(revoked.effectiveFrom).toISOString()} by ${toHex(revoked.id)}`,
+  };
 }
 
 function checkChain(
   envelopes: readonly OpenedEnvelope[],
   label: (e: OpenedEnvelope) => string,
   items: Items,
+  standingOf: (e: OpenedEnvelope) => Standing,
 ): void {
   const history = new MemoryChainHistory();
   let chain = new SenderChain(history);
@@ -237,9 +280,13 @@ function checkChain(
     const verdict = chain.append(e);
     switch (verdict.verdict) {
       case 'accept':
-      case 'duplicate':
-        items.ok(name, `id ${toHex(e.id)}`);
+      case 'duplicate': {
+        const standing = standingOf(e);
+        if (standing.verdict === 'ok') items.ok(name, `id ${toHex(e.id)}`);
+        else if (standing.verdict === 'void') items.void(name, standing.detail);
+        else items.fail(name, standing.code, standing.detail);
         break;
+      }
       case 'gap': {
         const missing =
           verdict.expected === verdict.got - 1
