@@ -27,6 +27,11 @@ import { MemoryClientStore } from './store/memory.js';
 import type { ClientStore } from './store/types.js';
 import type { Transcript } from './transcript/format.js';
 
+/** How long a caller waits for an event: until the signal aborts (e.g. AbortSignal.timeout(ms)). */
+export interface WaitOptions {
+  readonly signal?: AbortSignal;
+}
+
 export interface ClientOptions {
   readonly secretKey: Uint8Array;
   /** Default: a MemoryClientStore (nothing survives the process). */
@@ -97,8 +102,17 @@ export class HotlineClient {
   }
 
   /** The next event `name` that satisfies `predicate`. */
-  next<K extends keyof ClientEvents>(name: K, predicate?: (event: ClientEvents[K]) => boolean) {
-    return this.#events.once(name, predicate);
+  next<K extends keyof ClientEvents>(
+    name: K,
+    predicate?: (event: ClientEvents[K]) => boolean,
+    options: WaitOptions = {},
+  ) {
+    return this.#events.once(name, predicate, options.signal);
+  }
+
+  /** Listeners registered for an event, `next` and `receipted` waits included (diagnostics). */
+  listenerCount(name: keyof ClientEvents): number {
+    return this.#events.listenerCount(name);
   }
 
   /** Founds a channel: signs its charter as this key's seq 1 there and publishes it. */
@@ -184,12 +198,15 @@ export class HotlineClient {
     return session.send(input);
   }
 
-  /** Resolves when `count` relays have given a valid receipt for envelope `id`. */
-  receipted(id: Uint8Array, count = 1): Promise<void> {
+  /**
+   * Resolves when `count` relays have given a valid receipt for envelope `id`. With
+   * `signal`, an abort stops the wait (rejecting with its reason) and unregisters it.
+   */
+  receipted(id: Uint8Array, count = 1, options: WaitOptions = {}): Promise<void> {
     const idHex = toHex(id);
     if (this.#ctx.store.receiptRelays(id).length >= count) return Promise.resolve();
     return this.#events
-      .once('receipt', (event) => toHex(event.id) === idHex && event.count >= count)
+      .once('receipt', (event) => toHex(event.id) === idHex && event.count >= count, options.signal)
       .then(() => undefined);
   }
 

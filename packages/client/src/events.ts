@@ -27,18 +27,35 @@ export class Emitter<Events extends Record<string, unknown>> {
     return () => set.delete(listener as Listener<never>);
   }
 
-  /** Resolves with the next event `name` that satisfies `predicate`. */
+  /**
+   * Resolves with the next event `name` that satisfies `predicate`. With `signal`,
+   * an abort removes the listener and rejects with the signal's reason: a caller
+   * that stops waiting leaves nothing registered.
+   */
   once<K extends keyof Events>(
     name: K,
     predicate: (event: Events[K]) => boolean = () => true,
+    signal?: AbortSignal,
   ): Promise<Events[K]> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const abort = () => {
+        off();
+        reject(signal!.reason);
+      };
       const off = this.on(name, (event) => {
         if (!predicate(event)) return;
         off();
+        signal?.removeEventListener('abort', abort);
         resolve(event);
       });
+      signal?.addEventListener('abort', abort, { once: true });
     });
+  }
+
+  /** Listeners registered for `name` (diagnostics, tests). */
+  listenerCount(name: keyof Events): number {
+    return this.#listeners.get(name)?.size ?? 0;
   }
 
   emit<K extends keyof Events>(name: K, event: Events[K]): void {

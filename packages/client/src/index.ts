@@ -1,5 +1,5 @@
 export type { Alarm, AlarmEvidence, AlarmType } from './alarms.js';
-export { type ClientOptions, HotlineClient } from './client.js';
+export { type ClientOptions, HotlineClient, type WaitOptions } from './client.js';
 export { type CancelTimer, type Clock, ManualClock, systemClock } from './clock.js';
 export {
   type AckEvent,

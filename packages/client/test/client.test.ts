@@ -103,6 +103,33 @@ describe('client end to end', () => {
     expect(logs.every((size) => size <= 3)).to.equal(true);
   });
 
+  it('a wait given up through its signal rejects with the reason and leaves no listener', async () => {
+    const alice = client(ALICE); // no relay needed: nothing ever arrives
+    const before = [alice.listenerCount('message'), alice.listenerCount('receipt')];
+    const stop = new AbortController();
+    const message = alice.next('message', () => true, { signal: stop.signal });
+    const receipt = alice.receipted(new Uint8Array(32).fill(7), 1, { signal: stop.signal });
+    expect([alice.listenerCount('message'), alice.listenerCount('receipt')]).to.deep.equal([
+      before[0]! + 1,
+      before[1]! + 1,
+    ]);
+    const reason = new Error('gave up');
+    stop.abort(reason);
+    for (const waiting of [message, receipt]) {
+      expect(
+        await waiting.then(
+          () => 'resolved',
+          (e: unknown) => e,
+        ),
+      ).to.equal(reason);
+    }
+    expect([alice.listenerCount('message'), alice.listenerCount('receipt')]).to.deep.equal(before);
+    // An already aborted signal registers nothing.
+    const late = alice.next('alarm', undefined, { signal: stop.signal });
+    expect(alice.listenerCount('alarm')).to.equal(0);
+    expect(await late.catch((e: unknown) => e)).to.equal(reason);
+  });
+
   it('queues while the relay is down and delivers after it restarts: nothing lost', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hotline-client-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));

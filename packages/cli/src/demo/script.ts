@@ -325,17 +325,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // Bravo's next heartbeat carries Lima's checkpoint of what Lima showed Bravo;
     // Alpha holds Lima's checkpoint of what it showed Alpha. They cannot both be true.
     // Either desk may catch it first; give up (and fail the demo) after 10 s.
-    const equivocation = await new Promise<Alarm | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), 10_000);
-      for (const desk of desks) {
-        void desk.client
-          .next('alarm', (alarm) => alarm.type === 'relay-equivocation')
-          .then((alarm) => {
-            clearTimeout(timer);
-            resolve(alarm);
-          });
-      }
-    });
+    // The first desk's alarm (or the timeout) aborts the other desk's wait.
+    const race = new AbortController();
+    const timer = setTimeout(() => race.abort(), 10_000);
+    const equivocation = await Promise.any(
+      desks.map((desk) =>
+        desk.client.next('alarm', (alarm) => alarm.type === 'relay-equivocation', {
+          signal: race.signal,
+        }),
+      ),
+    ).catch(() => undefined);
+    clearTimeout(timer);
+    race.abort();
     if (equivocation === undefined) throw new Error('no desk caught the lying relay within 10 s');
     const [a, b] = (equivocation.evidence.checkpoints ?? []).map((bytes) =>
       openCheckpoint(bytes, { relay: lima!.publicKey, channel }),
