@@ -346,9 +346,9 @@ export class ChannelSession {
     view.live = false;
     view.behindSince = undefined;
     // Re-send from the first own envelope this relay has not receipted.
-    const own = this.ctx.store.ownEnvelopes(this.channel);
-    const first = own.find((entry) => !this.#receiptedBy(entry.id, view));
-    view.nextSeq = first?.seq ?? (own.at(-1)?.seq ?? 0) + 1;
+    const store = this.ctx.store;
+    view.nextSeq =
+      store.firstUnreceipted(this.channel, view.key) ?? (store.ownHead(this.channel)?.seq ?? 0) + 1;
     // A founder subscribes once the relay has its charter (the receipt says so):
     // before that, the channel does not exist there.
     if (!this.#founder || this.#receiptedBy(this.#charterId, view)) {

@@ -186,6 +186,23 @@ for (const [name, open] of STORES) {
       expect(store.receiptRelays(id32(0x79))).to.deep.equal([]);
     });
 
+    it('firstUnreceipted: the lowest own seq a relay has not receipted, per relay and channel', () => {
+      store.putChannel(CH_B, CHARTER_B);
+      expect(store.firstUnreceipted(CH_A, RELAY_1)).to.equal(undefined); // nothing own yet
+      for (let seq = 1; seq <= 5; seq++) store.addOwnEnvelope(CH_A, own(seq));
+      expect(store.firstUnreceipted(CH_A, RELAY_1)).to.equal(1);
+      for (const seq of [1, 2, 4]) store.putReceipt(CH_A, RELAY_1, own(seq).id, blob(seq, 90));
+      store.putReceipt(CH_A, RELAY_2, own(1).id, blob(9, 90));
+      store.putReceipt(CH_B, RELAY_1, own(3).id, blob(8, 90)); // another channel's receipt
+      expect(store.firstUnreceipted(CH_A, RELAY_1)).to.equal(3); // a hole below a later receipt
+      expect(store.firstUnreceipted(CH_A, RELAY_2)).to.equal(2);
+      expect(store.firstUnreceipted(CH_A, RELAY_3)).to.equal(1);
+      for (const seq of [3, 5]) store.putReceipt(CH_A, RELAY_1, own(seq).id, blob(seq, 90));
+      expect(store.firstUnreceipted(CH_A, RELAY_1)).to.equal(undefined);
+      expect(store.firstUnreceipted(CH_B, RELAY_1)).to.equal(undefined);
+      expectRangeError(() => store.firstUnreceipted(CH_UNKNOWN, RELAY_1));
+    });
+
     it('appendLog: a contiguous prefix per (channel, relay), RangeError otherwise', () => {
       expectRangeError(() => store.appendLog(CH_A, RELAY_1, 1, id32(0x20)));
       store.appendLog(CH_A, RELAY_1, 0, id32(0x20));

@@ -63,6 +63,12 @@ export const CLIENT_STATEMENTS = {
     'INSERT INTO receipts (channel, relay, id, receipt) VALUES (?, ?, ?, ?) ' +
     'ON CONFLICT (channel, relay, id) DO NOTHING',
   receiptRelays: 'SELECT relay FROM receipts WHERE id = ? GROUP BY relay ORDER BY min(rowid)',
+  // In seq order through UNIQUE (channel, seq), each probed in UNIQUE (channel, relay, id):
+  // no envelope bytes read.
+  firstUnreceipted:
+    'SELECT o.seq FROM own_envelopes o WHERE o.channel = ? AND NOT EXISTS ' +
+    '(SELECT 1 FROM receipts r WHERE r.channel = o.channel AND r.relay = ? AND r.id = o.id) ' +
+    'ORDER BY o.seq LIMIT 1',
   listReceipts: 'SELECT receipt FROM receipts WHERE channel = ? AND relay = ? ORDER BY rowid',
   logLength: 'SELECT coalesce(max(idx) + 1, 0) FROM log WHERE channel = ? AND relay = ?',
   insertLog: 'INSERT INTO log (channel, relay, idx, id) VALUES (?, ?, ?, ?)',
@@ -86,6 +92,7 @@ const PLUCKED: ReadonlySet<keyof typeof CLIENT_STATEMENTS> = new Set([
   'ownHeadSeq',
   'listEnvelopes',
   'receiptRelays',
+  'firstUnreceipted',
   'listReceipts',
   'logLength',
   'readLog',
@@ -363,6 +370,12 @@ export class SqliteClientStore implements ClientStore {
   receiptRelays(id: Uint8Array): Uint8Array[] {
     checkId('id', id);
     return (this.#stmt.receiptRelays.all(id) as Buffer[]).map(bytes);
+  }
+
+  firstUnreceipted(channel: Uint8Array, relay: Uint8Array): number | undefined {
+    this.#requireChannel(channel);
+    checkId('relay', relay);
+    return this.#stmt.firstUnreceipted.get(channel, relay) as number | undefined;
   }
 
   receipts(channel: Uint8Array, relay: Uint8Array): Uint8Array[] {

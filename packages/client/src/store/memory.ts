@@ -106,6 +106,11 @@ export class MemoryClientStore implements ClientStore {
     return [...(this.#receiptRelays.get(toHex(id))?.values() ?? [])];
   }
 
+  firstUnreceipted(channel: Uint8Array, relay: Uint8Array): number | undefined {
+    const receipts = this.#relay(channel, relay).receipts;
+    return this.#channel(channel).own.find((own) => !receipts.has(toHex(own.id)))?.seq;
+  }
+
   receipts(channel: Uint8Array, relay: Uint8Array): Uint8Array[] {
     return [...this.#relay(channel, relay).receipts.values()];
   }

@@ -48,6 +48,12 @@ export interface ClientStore {
   putReceipt(channel: Uint8Array, relay: Uint8Array, id: Uint8Array, receipt: Uint8Array): boolean;
   /** Relays (keys) whose receipt of `id` is recorded. */
   receiptRelays(id: Uint8Array): Uint8Array[];
+  /**
+   * The seq of the first own envelope of `channel` whose receipt from `relay` is not
+   * recorded; undefined when every one is. Where a reconnect resumes publishing:
+   * answered without reading every own envelope.
+   */
+  firstUnreceipted(channel: Uint8Array, relay: Uint8Array): number | undefined;
   /** Every receipt of `channel` from `relay`. */
   receipts(channel: Uint8Array, relay: Uint8Array): Uint8Array[];
 
