@@ -24,7 +24,13 @@ export type AlarmType =
   /** A member signed an envelope the channel's rules refuse (a bad body, a refused transition). */
   | 'body-invalid'
   /** No heartbeat from a member for 2.5 intervals (spec/12-semantics.md §4). */
-  | 'peer-silent';
+  | 'peer-silent'
+  /**
+   * A member's key was revoked (spec/kinds/keys.md §5): the envelopes it signed from
+   * `effectiveFrom` on, already received, are void. Evidence: the key-revoke first,
+   * then those envelopes.
+   */
+  | 'key-revoked';
 
 export interface AlarmEvidence {
   /** Envelope bytes (signed by their senders). */

@@ -11,9 +11,11 @@ import {
   type DecodedCheckpoint,
   type DecodedEnvelope,
   decodeEnvelope,
+  decodeKeyRevokeBody,
   type EnvelopeFieldsInput,
   HotlineError,
   isHotlineError,
+  KIND,
   toHex,
 } from '@hotline/codec';
 import {
@@ -538,6 +540,9 @@ export class ChannelSession {
 
   #accept(envelope: DecodedEnvelope, relay: string): void {
     const refusal = this.#remember(envelope);
+    if (refusal === undefined && envelope.fields.kind === KIND['key-revoke']) {
+      this.#revoked(envelope);
+    }
     this.ctx.store.putEnvelope(this.channel, envelope.id, envelope.bytes);
     let content: Content = this.#semantics.observe(envelope);
     // A key-rotate or key-revoke that cannot take effect stays in its sender's chain,
@@ -563,6 +568,38 @@ export class ChannelSession {
         this.ctx.emit('message', { channel: this.channel, envelope, relay, content }),
       );
     }
+  }
+
+  /**
+   * A key-revoke took effect: the envelopes of its key received so far and signed at
+   * or after its effectiveFrom are void (kept, never trusted). They are found by
+   * reading the channel's envelopes once: a revocation is rare.
+   */
+  #revoked(revoke: DecodedEnvelope): void {
+    const revoked = decodeKeyRevokeBody(revoke.fields.body);
+    const keyHex = hex(revoked.key);
+    const voided = this.ctx.store
+      .envelopes(this.channel)
+      .map((bytes) => decodeEnvelope(bytes))
+      .filter(
+        (e) =>
+          hex(e.fields.sender) === keyHex &&
+          e.fields.time >= revoked.effectiveFrom &&
+          !bytesEqual(e.id, revoke.id),
+      )
+      .sort((a, b) => a.fields.seq - b.fields.seq);
+    const from = new Date(revoked.effectiveFrom).toISOString();
+    this.#alarm('key-revoked', {
+      sender: keyHex,
+      code: 'KEY_REVOKED',
+      detail:
+        `key revoked (${revoked.reason}) from ${from}: ` +
+        (voided.length === 0
+          ? 'no envelope received from it since'
+          : `${voided.length} envelope(s) received from it since are void: seq ${voided.map((e) => e.fields.seq).join(', ')}`),
+      signed: true,
+      evidence: { envelopes: [revoke.bytes, ...voided.map((e) => e.bytes)] },
+    });
   }
 
   #park(envelope: DecodedEnvelope, relay: string): void {

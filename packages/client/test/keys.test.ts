@@ -23,6 +23,7 @@ import { LyingRelay } from '../src/node/lying-relay.js';
 import {
   ALICE,
   BOB,
+  charterOf,
   clientOf,
   RELAY_1,
   RELAY_2,
@@ -200,5 +201,60 @@ describe('client: key rotation', function () {
       signed: true,
     });
     expect(toHex(raised.evidence.envelopes![0]!)).to.equal(toHex(after));
+  });
+
+  it('a key-revoke that takes effect raises key-revoked with the revoke and the envelopes it voids; the key signs no more', async () => {
+    const relay = await startTestRelay(RELAY_1);
+    cleanup.push(() => relay.relay.close());
+    const clock = new ManualClock();
+    const alice = clientOf(ALICE, { clock });
+    const bob = clientOf(BOB, { clock });
+    cleanup.push(
+      () => alice.close(),
+      () => bob.close(),
+    );
+    const session = alice.found(charterOf([ALICE, BOB], [relay]));
+    const { channel } = session;
+    await alice.receipted(session.charterId);
+    bob.join(session.charterEnvelope);
+    const says = async (words: string) => {
+      const arrived = alice.next(
+        'message',
+        (e) => e.envelope.fields.sender[0] === publicKeyOf(BOB)[0],
+      );
+      const sent = bob.send(channel, { kind: KIND.text, body: text(words) });
+      await arrived;
+      return sent;
+    };
+    await says('before the theft'); // bob#1
+    clock.advance(1_000); // short of every link timeout
+    const stolenAt = clock.now();
+    const forged = await says('stand down'); // bob#2: signed after the key was taken
+    clock.advance(1_000); // short of every link timeout
+    const alarm = alice.next('alarm', (a) => a.type === 'key-revoked');
+    const revoke = bob.send(channel, {
+      kind: KIND['key-revoke'],
+      body: encodeKindBody({
+        kind: 'key-revoke',
+        value: { key: publicKeyOf(BOB) as never, reason: 'compromised', effectiveFrom: stolenAt },
+      }),
+    });
+    const raised = await alarm;
+    expect(raised).to.include({
+      sender: toHex(publicKeyOf(BOB)),
+      code: 'KEY_REVOKED',
+      signed: true,
+    });
+    expect(raised.detail).to.include('compromised').and.include('seq 2');
+    // The evidence: the key-revoke, then the envelope it voids (not bob#1).
+    expect(raised.evidence.envelopes!.map((bytes) => toHex(bytes))).to.deep.equal([
+      toHex(revoke.bytes),
+      toHex(forged.bytes),
+    ]);
+    // The revoked key signs no more on this channel.
+    expect(() => bob.send(channel, { kind: KIND.text, body: text('still me') })).to.throw(
+      RangeError,
+      /KEY_REVOKED/,
+    );
   });
 });
