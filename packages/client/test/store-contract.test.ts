@@ -377,6 +377,7 @@ describe('SqliteClientStore (file)', () => {
         foreignKeys: 1,
         fullfsync: 1,
         busyTimeoutMs: 1234,
+        walAutoCheckpoint: 1000, // SQLite's own: the client commits little at a time
         schemaVersion: CLIENT_SCHEMA_VERSION,
       });
     } finally {

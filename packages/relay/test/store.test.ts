@@ -16,13 +16,7 @@ import {
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { MemoryRelayStore } from '../src/store/memory.js';
-import {
-  APPLICATION_ID,
-  MIGRATIONS,
-  migrate,
-  SCHEMA_VERSION,
-  StoreOpenError,
-} from '../src/store/migrations.js';
+import { APPLICATION_ID, SCHEMA_VERSION, StoreOpenError } from '../src/store/migrations.js';
 import { openSqliteStore, SqliteRelayStore, STATEMENTS } from '../src/store/sqlite.js';
 import { openThreadedSqliteStore } from '../src/store/threaded.js';
 import type {
@@ -608,30 +602,6 @@ describe('sqlite relay store: file, durability, schema', () => {
     expect(() => openSqliteStore(':memory:'))
       .to.throw(StoreOpenError)
       .with.property('code', 'STORE_PRAGMA_REJECTED');
-  });
-
-  it('applies each migration once, in its own transaction', () => {
-    const path = dbPath();
-    const db = new Database(path);
-    try {
-      const good = { name: 'add a table', sql: 'CREATE TABLE extra (a INTEGER);' };
-      const bad = {
-        name: 'fails half-way',
-        sql: 'CREATE TABLE half (a INTEGER); INSERT INTO missing VALUES (1);',
-      };
-      expect(() => migrate(db, [...MIGRATIONS, good, bad]))
-        .to.throw()
-        .with.property('code', 'SQLITE_ERROR');
-      // The first two steps stay; the failed one left nothing behind.
-      expect(db.pragma('user_version', { simple: true })).to.equal(MIGRATIONS.length + 1);
-      const names = db.prepare('SELECT name FROM sqlite_schema').pluck().all();
-      expect(names).to.include('extra');
-      expect(names).to.not.include('half');
-      // Running again applies nothing twice (CREATE TABLE extra would fail).
-      expect(migrate(db, [...MIGRATIONS, good])).to.equal(MIGRATIONS.length + 1);
-    } finally {
-      db.close();
-    }
   });
 
   it('reads through indexes only: no table scan, no sort', () => {

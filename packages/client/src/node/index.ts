@@ -1,3 +1,4 @@
+export { StoreOpenError, type StoreOpenErrorCode } from '@hotline/sqlite';
 export {
   type Entry as LyingRelayEntry,
   LyingRelay,
@@ -13,5 +14,4 @@ export {
   type SqliteClientStoreOptions,
   type SqliteClientStoreSettings,
 } from './sqlite-store.js';
-export { StoreOpenError, type StoreOpenErrorCode } from './store-open-error.js';
 export { wsSocketFactory } from './ws-socket.js';

@@ -1,11 +1,8 @@
+import { type Migration, migrate, type StoreKind } from '@hotline/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
-import { StoreOpenError } from './store-open-error.js';
 
-// The client store's schema, as an ordered list of migrations. The database's
-// `PRAGMA user_version` is the number of migrations applied; opening applies the
-// missing ones, each in its own transaction, and refuses a database that is newer
-// than this code. A migration, once released, is never edited: a change is a new
-// step at the end of the list.
+// The client store's schema, as an ordered list of migrations (how they are applied,
+// and what a released one may not do: @hotline/sqlite's migrate).
 
 /**
  * The `application_id` header field of a client store ("HOTC"). A relay's store
@@ -14,11 +11,13 @@ import { StoreOpenError } from './store-open-error.js';
 export const CLIENT_APPLICATION_ID = 0x484f_5443;
 
 /** One step of the schema: SQL run in one transaction, then user_version = its position. */
-export interface ClientMigration {
-  /** What the step does, for logs and errors. */
-  readonly name: string;
-  readonly sql: string;
-}
+export type ClientMigration = Migration;
+
+/** What migrate() checks the file's header against. */
+export const CLIENT_STORE: StoreKind = {
+  applicationId: CLIENT_APPLICATION_ID,
+  name: 'client store',
+};
 
 // Why each table has the shape it has:
 // - channel ids, relay keys and envelope ids are 32-byte blobs; CHECK constraints
@@ -102,49 +101,10 @@ PRAGMA application_id = ${CLIENT_APPLICATION_ID};
 /** The schema version this code writes and reads: the number of migrations. */
 export const CLIENT_SCHEMA_VERSION = CLIENT_MIGRATIONS.length;
 
-/**
- * Brings the database to the last version of `migrations`: each missing step runs
- * in its own IMMEDIATE transaction together with its user_version bump, so a failed
- * step leaves the database at the previous version, and another process opening the
- * same file at the same time waits (busy timeout) and then skips what is done.
- * Throws StoreOpenError (STORE_SCHEMA_TOO_NEW, STORE_FOREIGN_DATABASE) without
- * changing anything when the file is not one this code may write. Returns the
- * version reached.
- */
+/** Brings a client store's database to the last of `migrations` (@hotline/sqlite's migrate). */
 export function migrateClientStore(
   db: BetterSqlite3.Database,
   migrations: readonly ClientMigration[] = CLIENT_MIGRATIONS,
 ): number {
-  const known = migrations.length;
-  const check = (): number => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const appId = db.pragma('application_id', { simple: true }) as number;
-    if (appId !== CLIENT_APPLICATION_ID && (appId !== 0 || version !== 0)) {
-      throw new StoreOpenError(
-        'STORE_FOREIGN_DATABASE',
-        `the file is not a Hotline client store (application_id ${appId}, ` +
-          `user_version ${version})`,
-      );
-    }
-    if (version > known) {
-      throw new StoreOpenError(
-        'STORE_SCHEMA_TOO_NEW',
-        `the store's schema version ${version} is newer than this client knows (${known}); ` +
-          'run a newer client or restore a backup',
-      );
-    }
-    return version;
-  };
-  let version = check();
-  while (version < known) {
-    const step = migrations[version]!;
-    db.transaction(() => {
-      // Re-read under the write lock: another process may have migrated meanwhile.
-      if (check() !== version) return;
-      db.exec(step.sql);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-    version = check();
-  }
-  return version;
+  return migrate(db, CLIENT_STORE, migrations);
 }

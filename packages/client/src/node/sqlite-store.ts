@@ -5,10 +5,15 @@
 // it is sent.
 
 import { closeSync, openSync } from 'node:fs';
+import {
+  checkCount,
+  type DurableSettings,
+  makeDurable,
+  readDurableSettings,
+} from '@hotline/sqlite';
 import Database from 'better-sqlite3';
 import type { ClientStore, ConsistencyRecord, OwnEnvelope } from '../store/types.js';
-import { migrateClientStore } from './sqlite-migrations.js';
-import { StoreOpenError } from './store-open-error.js';
+import { CLIENT_MIGRATIONS, CLIENT_STORE } from './sqlite-migrations.js';
 
 export interface SqliteClientStoreOptions {
   /**
@@ -20,22 +25,9 @@ export interface SqliteClientStoreOptions {
 }
 
 /** The connection settings that make a write durable, as read back from SQLite. */
-export interface SqliteClientStoreSettings {
-  /** `wal` */
-  readonly journalMode: string;
-  /** 2 = FULL: every commit fsyncs the write-ahead log. */
-  readonly synchronous: number;
-  /** 1: REFERENCES constraints are enforced. */
-  readonly foreignKeys: number;
-  /** 1: fsync is F_FULLFSYNC where the platform has it (macOS); a no-op elsewhere. */
-  readonly fullfsync: number;
-  readonly busyTimeoutMs: number;
-  /** The schema version (`PRAGMA user_version`). */
-  readonly schemaVersion: number;
-}
+export type SqliteClientStoreSettings = DurableSettings;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-const SYNCHRONOUS_FULL = 2;
 /** Channel ids, relay keys, envelope ids and Merkle hashes: all 32 bytes. */
 const ID_LENGTH = 32;
 /** Owner read/write only: the file holds the party's whole correspondence. */
@@ -130,12 +122,6 @@ function checkId(name: string, value: unknown): asserts value is Uint8Array {
   if (value.length !== ID_LENGTH) throw new RangeError(`${name} must be ${ID_LENGTH} bytes`);
 }
 
-function checkCount(name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative safe integer`);
-  }
-}
-
 function hex(value: Uint8Array): string {
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
 }
@@ -169,50 +155,9 @@ export function openSqliteClientStore(
   checkCount('busyTimeoutMs', busyTimeoutMs);
   createPrivateFile(path);
   const db = new Database(path, { timeout: busyTimeoutMs });
-  try {
-    // Every connection sets these itself: none but journal_mode is stored in the
-    // file, and this build opens WAL databases at synchronous=NORMAL, under which a
-    // commit is not fsynced and a power loss can undo it after the envelope was sent.
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${SYNCHRONOUS_FULL}`);
-    db.pragma('fullfsync = ON');
-    db.pragma('foreign_keys = ON');
-    const expected: Partial<Record<keyof SqliteClientStoreSettings, string | number>> = {
-      journalMode: 'wal',
-      synchronous: SYNCHRONOUS_FULL,
-      foreignKeys: 1,
-      fullfsync: 1,
-      busyTimeoutMs,
-    };
-    const actual = readSettings(db);
-    for (const [name, value] of Object.entries(expected)) {
-      const got = actual[name as keyof SqliteClientStoreSettings];
-      if (got !== value) {
-        throw new StoreOpenError(
-          'STORE_PRAGMA_REJECTED',
-          `${name} is ${String(got)} after setting it to ${String(value)}`,
-        );
-      }
-    }
-    migrateClientStore(db);
-    return new SqliteClientStore(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-
-function readSettings(db: Database.Database): SqliteClientStoreSettings {
-  const read = (name: string): unknown => db.pragma(name, { simple: true });
-  return {
-    journalMode: String(read('journal_mode')).toLowerCase(),
-    synchronous: read('synchronous') as number,
-    foreignKeys: read('foreign_keys') as number,
-    fullfsync: read('fullfsync') as number,
-    busyTimeoutMs: read('busy_timeout') as number,
-    schemaVersion: read('user_version') as number,
-  };
+  // Closes the connection before it throws.
+  makeDurable(db, { busyTimeoutMs, kind: CLIENT_STORE, migrations: CLIENT_MIGRATIONS });
+  return new SqliteClientStore(db);
 }
 
 /**
@@ -445,7 +390,7 @@ export class SqliteClientStore implements ClientStore {
 
   /** The durability settings of this connection, read back from SQLite now. */
   settings(): SqliteClientStoreSettings {
-    return readSettings(this.#db);
+    return readDurableSettings(this.#db);
   }
 
   /** Closes the connection (checkpointing the WAL into the file). Idempotent. */

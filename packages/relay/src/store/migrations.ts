@@ -1,20 +1,16 @@
+import { type Migration, migrate as migrateStore, type StoreKind } from '@hotline/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 
-// The SQLite store's schema, as an ordered list of migrations. The database's
-// `PRAGMA user_version` is the number of migrations applied; opening applies the
-// missing ones, each in its own transaction, and refuses a database that is newer
-// than this code. A migration, once released, is never edited: a change is a new
-// step at the end of the list.
+export { type Migration, StoreOpenError, type StoreOpenErrorCode } from '@hotline/sqlite';
+
+// The relay store's schema, as an ordered list of migrations (how they are applied,
+// and what a released one may not do: @hotline/sqlite's migrate).
 
 /** The `application_id` header field of a relay store ("HOTL"): marks the file as ours. */
 export const APPLICATION_ID = 0x484f_544c;
 
-/** One step of the schema: SQL run in one transaction, then user_version = its position. */
-export interface Migration {
-  /** What the step does, for logs and errors. */
-  readonly name: string;
-  readonly sql: string;
-}
+/** What migrate() checks the file's header against. */
+export const RELAY_STORE: StoreKind = { applicationId: APPLICATION_ID, name: 'relay store' };
 
 // Why each table has the shape it has:
 // - ids, keys and hashes are 32-byte blobs; CHECK constraints keep a wrong value out
@@ -82,68 +78,10 @@ PRAGMA application_id = ${APPLICATION_ID};
 /** The schema version this code writes and reads: the number of migrations. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export type StoreOpenErrorCode =
-  /** The database's user_version is above SCHEMA_VERSION: written by newer code. */
-  | 'STORE_SCHEMA_TOO_NEW'
-  /** The file is a SQLite database of another application. */
-  | 'STORE_FOREIGN_DATABASE'
-  /** A durability pragma did not take the value that was set. */
-  | 'STORE_PRAGMA_REJECTED';
-
-/** Why a store refused to open. The database is closed before it is thrown. */
-export class StoreOpenError extends Error {
-  readonly code: StoreOpenErrorCode;
-
-  constructor(code: StoreOpenErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
-
-/**
- * Brings the database to the last version of `migrations`: each missing step runs
- * in its own IMMEDIATE transaction together with its user_version bump, so a failed
- * step leaves the database at the previous version and another process opening the
- * same file at the same time waits (busy timeout) and then skips what is done.
- * Throws StoreOpenError (STORE_SCHEMA_TOO_NEW, STORE_FOREIGN_DATABASE) without
- * changing anything when the file is not one this code may write.
- */
+/** Brings a relay store's database to the last of `migrations` (@hotline/sqlite's migrate). */
 export function migrate(
   db: BetterSqlite3.Database,
   migrations: readonly Migration[] = MIGRATIONS,
 ): number {
-  const known = migrations.length;
-  const check = (): number => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const appId = db.pragma('application_id', { simple: true }) as number;
-    if (version > known) {
-      throw new StoreOpenError(
-        'STORE_SCHEMA_TOO_NEW',
-        `database schema version ${version} is newer than this relay knows (${known}); ` +
-          'run a newer relay or restore a backup',
-      );
-    }
-    if (appId !== APPLICATION_ID && (appId !== 0 || version !== 0)) {
-      throw new StoreOpenError(
-        'STORE_FOREIGN_DATABASE',
-        `the file is a SQLite database of another application (application_id ${appId}, ` +
-          `user_version ${version})`,
-      );
-    }
-    return version;
-  };
-  let version = check();
-  while (version < known) {
-    const step = migrations[version]!;
-    db.transaction(() => {
-      // Re-read under the write lock: another process may have migrated meanwhile.
-      const current = check();
-      if (current !== version) return;
-      db.exec(step.sql);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-    version = check();
-  }
-  return version;
+  return migrateStore(db, RELAY_STORE, migrations);
 }

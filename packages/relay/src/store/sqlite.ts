@@ -4,9 +4,15 @@
 // async only to share the interface with a networked engine.
 
 import type { MerkleNode, NodeId, NodeStore } from '@hotline/signer';
+import {
+  checkCount,
+  type DurableSettings,
+  makeDurable,
+  readDurableSettings,
+} from '@hotline/sqlite';
 import Database from 'better-sqlite3';
 import { WalCheckpointer, type WalCheckpointerOptions } from './checkpointer.js';
-import { migrate, StoreOpenError } from './migrations.js';
+import { MIGRATIONS, RELAY_STORE } from './migrations.js';
 import {
   type ChainHeadRecord,
   type ChannelRecord,
@@ -40,24 +46,9 @@ export interface SqliteStoreOptions {
 }
 
 /** The connection settings that make a commit durable, as read back from SQLite. */
-export interface SqliteSettings {
-  /** `wal` */
-  readonly journalMode: string;
-  /** 2 = FULL: every commit fsyncs the write-ahead log. */
-  readonly synchronous: number;
-  /** 1: REFERENCES constraints are enforced. */
-  readonly foreignKeys: number;
-  /** 1: fsync is F_FULLFSYNC where the platform has it (macOS); a no-op elsewhere. */
-  readonly fullfsync: number;
-  readonly busyTimeoutMs: number;
-  /** WAL pages past which a commit checkpoints; 0 when another thread does it. */
-  readonly walAutoCheckpoint: number;
-  /** The schema version (`PRAGMA user_version`). */
-  readonly schemaVersion: number;
-}
+export type SqliteSettings = DurableSettings;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-const SYNCHRONOUS_FULL = 2;
 
 /**
  * The SQL of every statement the store prepares, by name. Exported so that tests can
@@ -154,12 +145,6 @@ function checkBytes(name: string, value: unknown): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
 }
 
-function checkCount(name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative safe integer`);
-  }
-}
-
 /**
  * Opens (creating if needed) the relay's SQLite database at `path`, sets and checks
  * its durability settings, and brings its schema to the current version.
@@ -174,58 +159,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   checkCount('busyTimeoutMs', busyTimeoutMs);
+  const walCheckpoint = options.walCheckpoint ?? 'background';
   const db = new Database(path, { timeout: busyTimeoutMs });
-  try {
-    // Every connection sets these itself: none but journal_mode is stored in the
-    // file, and this build opens WAL databases at synchronous=NORMAL, under which a
-    // commit is not fsynced and a power loss can undo it after the receipt went out.
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${SYNCHRONOUS_FULL}`);
-    db.pragma('fullfsync = ON');
-    db.pragma('foreign_keys = ON');
-    const expected: Partial<Record<keyof SqliteSettings, string | number>> = {
-      journalMode: 'wal',
-      synchronous: SYNCHRONOUS_FULL,
-      foreignKeys: 1,
-      fullfsync: 1,
-      busyTimeoutMs,
-    };
-    const actual = readSettings(db);
-    for (const [name, value] of Object.entries(expected)) {
-      const got = actual[name as keyof SqliteSettings];
-      if (got !== value) {
-        throw new StoreOpenError(
-          'STORE_PRAGMA_REJECTED',
-          `${name} is ${String(got)} after setting it to ${String(value)}`,
-        );
-      }
-    }
-    migrate(db);
-    const walCheckpoint = options.walCheckpoint ?? 'background';
-    if (walCheckpoint !== 'inline') db.pragma('wal_autocheckpoint = 0');
-    const checkpointer =
-      walCheckpoint === 'background'
-        ? new WalCheckpointer(path, { busyTimeoutMs, ...options.checkpointer })
-        : undefined;
-    return new SqliteRelayStore(db, checkpointer);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-
-function readSettings(db: Database.Database): SqliteSettings {
-  const read = (name: string): unknown => db.pragma(name, { simple: true });
-  return {
-    journalMode: String(read('journal_mode')).toLowerCase(),
-    synchronous: read('synchronous') as number,
-    foreignKeys: read('foreign_keys') as number,
-    fullfsync: read('fullfsync') as number,
-    busyTimeoutMs: read('busy_timeout') as number,
-    walAutoCheckpoint: read('wal_autocheckpoint') as number,
-    schemaVersion: read('user_version') as number,
-  };
+  // Closes the connection before it throws.
+  makeDurable(db, {
+    busyTimeoutMs,
+    noAutoCheckpoint: walCheckpoint !== 'inline',
+    kind: RELAY_STORE,
+    migrations: MIGRATIONS,
+  });
+  const checkpointer =
+    walCheckpoint === 'background'
+      ? new WalCheckpointer(path, { busyTimeoutMs, ...options.checkpointer })
+      : undefined;
+  return new SqliteRelayStore(db, checkpointer);
 }
 
 /** The RelayStore over one SQLite connection; made by openSqliteStore. */
@@ -401,7 +348,7 @@ export class SqliteRelayStore implements RelayStore {
 
   /** The durability settings of this connection, read back from SQLite now. */
   settings(): SqliteSettings {
-    return readSettings(this.#db);
+    return readDurableSettings(this.#db);
   }
 
   /** The background WAL checkpointer, when this store runs one. */
