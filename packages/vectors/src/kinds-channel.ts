@@ -10,12 +10,10 @@ import {
   decodeJoinBody,
   decodeResumeBody,
   decodeSuspendBody,
-  type ErrorCode,
   encodeJoinBody,
   encodeResumeBody,
   encodeSuspendBody,
   fromHex,
-  HotlineError,
   KIND,
   toHex,
 } from '@hotline/codec';
@@ -23,17 +21,17 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Suite, TestCase, TestGroup } from './format.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
 import {
-  canonical,
+  type BodyCodec,
+  bodyCases,
+  checkBodyTest,
   edited,
   type Fields,
-  jsonOf,
   num,
   type Part,
   raw,
-  rawOf,
   tb,
 } from './kinds-parts.js';
-import { array, bstr, headOfWidth, intMap, MAJOR, nint, type Raw, tstr, uint } from './raw.js';
+import { array, bstr, headOfWidth, intMap, MAJOR, nint, tstr, uint } from './raw.js';
 
 export const CHANNEL_FILE = 'channel.json';
 
@@ -78,13 +76,13 @@ const codecOf = (
   encode: (json) => encode(withBytes(json, byteFields, fromHex) as never),
 });
 
-const CODECS: Record<number, Codec> = {
+const CODECS: Record<number, BodyCodec> = {
   [KIND.join]: codecOf(decodeJoinBody, encodeJoinBody, ['charter']),
   [KIND.suspend]: codecOf(decodeSuspendBody, encodeSuspendBody, []),
   [KIND.resume]: codecOf(decodeResumeBody, encodeResumeBody, ['suspension']),
 };
 
-function assert(condition: boolean, message: string): asserts condition {
+function _assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new Error(`channel kind vectors: ${message}`);
 }
 
@@ -102,45 +100,9 @@ const DAY = 86_400_000;
 const id = (bytes: Uint8Array): Part => ({ raw: bstr(bytes), json: toHex(bytes) });
 const named = (n: number, name: string): Part => ({ raw: uint(n), json: name });
 
-function casesFor(kind: number) {
-  const codec = CODECS[kind]!;
-  return {
-    valid(comment: string, flags: string[], fields: Fields): ChannelKindTest {
-      const body = rawOf(fields);
-      const value = jsonOf(fields);
-      assert(
-        toHex(codec.encode(value)) === toHex(body),
-        `${comment}: the codec encodes another body`,
-      );
-      return {
-        tcId: 0,
-        comment,
-        flags: ['Valid', ...flags],
-        result: 'valid',
-        body: toHex(body),
-        value,
-      };
-    },
-    invalid(
-      comment: string,
-      flags: string[],
-      body: Raw | Fields,
-      error: ErrorCode,
-      field?: string,
-    ): ChannelKindTest {
-      const bytes = body instanceof Uint8Array ? body : rawOf(body);
-      return {
-        tcId: 0,
-        comment,
-        flags,
-        result: 'invalid',
-        body: toHex(bytes),
-        error,
-        ...(field === undefined ? {} : { field }),
-      };
-    },
-  };
-}
+/** Builders of one kind's tests; valid ones are checked against the codec's encoder. */
+const casesFor = (kind: number) =>
+  bodyCases<ChannelKindTest>(CODECS[kind]!, 'channel kind vectors');
 
 type KindCases = Cases<ChannelKindTest>;
 
@@ -425,23 +387,8 @@ export function checkChannelKindTest(
   group: TestGroup<ChannelKindTest>,
   test: ChannelKindTest,
 ): string | undefined {
-  const codec = CODECS[(group as ChannelKindGroup).kind];
-  if (codec === undefined) return `no decoder for kind ${(group as ChannelKindGroup).kind}`;
-  let value: Record<string, unknown>;
-  try {
-    value = codec.decode(fromHex(test.body));
-  } catch (error) {
-    if (!(error instanceof HotlineError)) {
-      return `expected ${test.result === 'valid' ? 'valid' : test.error}, got ${String(error)}`;
-    }
-    if (test.result === 'valid') return `expected valid, got ${error.code}`;
-    if (error.code !== test.error) return `expected ${test.error}, got ${error.code}`;
-    if (error.field !== test.field) return `expected field ${test.field}, got ${error.field}`;
-    return undefined;
-  }
-  if (test.result !== 'valid') return `expected ${test.error}, but it was accepted`;
-  if (canonical(value) !== canonical(test.value)) return 'decoded value differs';
-  return toHex(codec.encode(value)) === test.body ? undefined : 'the encoder gives other bytes';
+  const { kind } = group as ChannelKindGroup;
+  return checkBodyTest(CODECS[kind], kind, test);
 }
 
 // ---------------------------------------------------------------------------

@@ -29,7 +29,6 @@ import {
   encodeProposalBody,
   encodeWithdrawBody,
   fromHex,
-  HotlineError,
   KIND,
   rotationStatement,
   toHex,
@@ -38,7 +37,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Suite, TestCase, TestGroup } from './format.js';
 import { alice, bob, signBytes, type TestKey, testKey, verifyBytes } from './keys.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
-import { canonical } from './kinds-parts.js';
+import { type BodyCodec, checkBodyTest } from './kinds-parts.js';
 import { array, bstr, type Entry, intMap, nint, type Raw, tstr, uint } from './raw.js';
 
 export const PROTOCOL_FILE = 'protocol.json';
@@ -68,12 +67,7 @@ export interface ProtocolGroup extends TestGroup<ProtocolTest> {
   kindName?: string;
 }
 
-interface Codec {
-  decode(body: Uint8Array): unknown;
-  encode(value: never): Uint8Array;
-}
-
-const CODECS: Record<number, Codec> = {
+const CODECS: Record<number, BodyCodec> = {
   [KIND.proposal]: { decode: decodeProposalBody, encode: encodeProposalBody },
   [KIND.accept]: { decode: decodeAcceptBody, encode: encodeAcceptBody },
   [KIND.decline]: { decode: decodeDeclineBody, encode: encodeDeclineBody },
@@ -826,25 +820,8 @@ export function checkProtocolTest(
     }
     return undefined;
   }
-  const codec = CODECS[(group as ProtocolGroup).kind ?? -1];
-  if (codec === undefined) return `no decoder for kind ${(group as ProtocolGroup).kind}`;
-  let value: unknown;
-  try {
-    value = codec.decode(fromHex(test.body!));
-  } catch (error) {
-    if (!(error instanceof HotlineError)) {
-      return `expected ${test.result === 'valid' ? 'valid' : test.error}, got ${String(error)}`;
-    }
-    if (test.result === 'valid') return `expected valid, got ${error.code}`;
-    if (error.code !== test.error) return `expected ${test.error}, got ${error.code}`;
-    if (error.field !== test.field) return `expected field ${test.field}, got ${error.field}`;
-    return undefined;
-  }
-  if (test.result !== 'valid') return `expected ${test.error}, but it was accepted`;
-  if (canonical(asJson(value)) !== canonical(test.value)) return 'decoded value differs';
-  return toHex(codec.encode(value as never)) === test.body
-    ? undefined
-    : 'the encoder gives other bytes';
+  const { kind } = group as ProtocolGroup;
+  return checkBodyTest(CODECS[kind ?? -1], kind, test, asJson);
 }
 
 // ---------------------------------------------------------------------------

@@ -12,28 +12,24 @@ import {
   decodeNotificationBody,
   decodeRedlineBody,
   decodeTextBody,
-  type ErrorCode,
   encodeAssuranceBody,
   encodeIncidentBody,
   encodeNotificationBody,
   encodeRedlineBody,
   encodeTextBody,
-  fromHex,
-  HotlineError,
   KIND,
-  toHex,
 } from '@hotline/codec';
 import type { Suite, TestCase, TestGroup } from './format.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
 import {
-  canonical,
+  type BodyCodec,
+  bodyCases,
+  checkBodyTest,
   edited,
   type Fields,
-  jsonOf,
   num,
   type Part,
   raw,
-  rawOf,
   tb,
 } from './kinds-parts.js';
 import {
@@ -70,12 +66,7 @@ export interface StatementGroup extends TestGroup<StatementTest> {
   kindName: string;
 }
 
-interface Codec {
-  decode(body: Uint8Array): unknown;
-  encode(value: never): Uint8Array;
-}
-
-const CODECS: Record<number, Codec> = {
+const CODECS: Record<number, BodyCodec> = {
   [KIND.text]: { decode: decodeTextBody, encode: encodeTextBody },
   [KIND.assurance]: { decode: decodeAssuranceBody, encode: encodeAssuranceBody },
   [KIND.redline]: { decode: decodeRedlineBody, encode: encodeRedlineBody },
@@ -86,7 +77,7 @@ const CODECS: Record<number, Codec> = {
 // ---------------------------------------------------------------------------
 // Raw builders and their JSON values
 
-function assert(condition: boolean, message: string): asserts condition {
+function _assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new Error(`statement vectors: ${message}`);
 }
 
@@ -133,43 +124,7 @@ const times = (n: number, part: Part): Part[] => Array.from({ length: n }, () =>
 type KindCases = Cases<StatementTest>;
 
 /** Builders of one kind's tests; valid ones are checked against the codec's encoder. */
-function casesFor(kind: number) {
-  const codec = CODECS[kind]!;
-  return {
-    valid(comment: string, flags: string[], fields: Fields): StatementTest {
-      const body = rawOf(fields);
-      const value = jsonOf(fields);
-      const encoded = codec.encode(JSON.parse(JSON.stringify(value)) as never);
-      assert(toHex(encoded) === toHex(body), `${comment}: the codec encodes another body`);
-      return {
-        tcId: 0,
-        comment,
-        flags: ['Valid', ...flags],
-        result: 'valid',
-        body: toHex(body),
-        value,
-      };
-    },
-    invalid(
-      comment: string,
-      flags: string[],
-      body: Raw | Fields,
-      error: ErrorCode,
-      field?: string,
-    ): StatementTest {
-      const bytes = body instanceof Uint8Array ? body : rawOf(body);
-      return {
-        tcId: 0,
-        comment,
-        flags,
-        result: 'invalid',
-        body: toHex(bytes),
-        error,
-        ...(field === undefined ? {} : { field }),
-      };
-    },
-  };
-}
+const casesFor = (kind: number) => bodyCases<StatementTest>(CODECS[kind]!, 'statement vectors');
 
 const T = 1_761_523_200_000; // 2025-10-27T00:00:00Z
 const HOUR = 3_600_000;
@@ -953,24 +908,8 @@ export function checkStatementTest(
   group: TestGroup<StatementTest>,
   test: StatementTest,
 ): string | undefined {
-  const codec = CODECS[(group as StatementGroup).kind];
-  if (codec === undefined) return `no decoder for kind ${(group as StatementGroup).kind}`;
-  let value: unknown;
-  try {
-    value = codec.decode(fromHex(test.body));
-  } catch (error) {
-    if (!(error instanceof HotlineError)) {
-      return `expected ${test.result === 'valid' ? 'valid' : test.error}, got ${String(error)}`;
-    }
-    if (test.result === 'valid') return `expected valid, got ${error.code}`;
-    if (error.code !== test.error) return `expected ${test.error}, got ${error.code}`;
-    if (error.field !== test.field) return `expected field ${test.field}, got ${error.field}`;
-    return undefined;
-  }
-  if (test.result !== 'valid') return `expected ${test.error}, but it was accepted`;
-  if (canonical(value) !== canonical(test.value)) return 'decoded value differs';
-  const encoded = toHex(codec.encode(value as never));
-  return encoded === test.body ? undefined : 'the encoder gives other bytes';
+  const { kind } = group as StatementGroup;
+  return checkBodyTest(CODECS[kind], kind, test);
 }
 
 // ---------------------------------------------------------------------------
