@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '@hotline/relay';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import {
@@ -410,40 +411,27 @@ describe('SqliteClientStore (file)', () => {
     }
   });
 
-  it('refuses a file of a newer schema version, with a code, and leaves it alone', () => {
-    const path = dbPath();
-    openSqliteClientStore(path).close();
-    const raw = new Database(path);
+  // The rules themselves are @hotline/sqlite's (and its tests'); this checks the wiring.
+  it("refuses a relay store's file, a newer schema and an in-memory database, with their codes", async () => {
+    const relayFile = dbPath();
+    await openSqliteStore(relayFile, { walCheckpoint: 'inline' }).close();
+    const newer = dbPath();
+    openSqliteClientStore(newer).close();
+    const raw = new Database(newer);
     raw.pragma(`user_version = ${CLIENT_SCHEMA_VERSION + 1}`);
     raw.close();
-    let error: unknown;
-    try {
-      openSqliteClientStore(path).close();
-    } catch (e) {
-      error = e;
+    for (const [path, code] of [
+      [relayFile, 'STORE_FOREIGN_DATABASE'],
+      [newer, 'STORE_SCHEMA_TOO_NEW'],
+      [':memory:', 'STORE_PRAGMA_REJECTED'],
+    ] as const) {
+      expect(() => openSqliteClientStore(path), path)
+        .to.throw(StoreOpenError)
+        .with.property('code', code);
     }
-    expect(error).to.be.instanceOf(StoreOpenError);
-    expect((error as StoreOpenError).code).to.equal('STORE_SCHEMA_TOO_NEW');
-    const check = new Database(path, { readonly: true });
+    const check = new Database(newer, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).to.equal(CLIENT_SCHEMA_VERSION + 1);
     check.close();
-  });
-
-  it("refuses another application's database", () => {
-    const path = dbPath();
-    const raw = new Database(path);
-    raw.pragma('application_id = 12345');
-    raw.exec('CREATE TABLE notes (body TEXT)');
-    raw.close();
-    expect(() => openSqliteClientStore(path))
-      .to.throw(StoreOpenError)
-      .with.property('code', 'STORE_FOREIGN_DATABASE');
-  });
-
-  it('refuses a database that cannot be durable (in memory: no write-ahead log)', () => {
-    expect(() => openSqliteClientStore(':memory:'))
-      .to.throw(StoreOpenError)
-      .with.property('code', 'STORE_PRAGMA_REJECTED');
   });
 
   it('backs the own-chain rule with UNIQUE (channel, seq) in the schema', () => {
