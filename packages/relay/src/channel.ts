@@ -10,6 +10,7 @@ import {
   checkCharterEnvelope,
   type DecodedEnvelope,
   decodeEnvelope,
+  decodeKeyRevokeBody,
   KIND,
   toHex,
 } from '@hotline/codec';
@@ -35,6 +36,17 @@ export interface PendingEntry extends LogEntry {
   readonly committed: Promise<void>;
 }
 
+/** The keys a key-rotate or key-revoke may end: its sender, and a revoke's key. */
+function keysChangedBy(envelope: DecodedEnvelope): Uint8Array[] {
+  const { sender, kind, body } = envelope.fields;
+  if (kind !== KIND['key-revoke']) return [sender];
+  try {
+    return [sender, decodeKeyRevokeBody(body).key];
+  } catch {
+    return [sender]; // not appended unless its body decodes: cannot happen
+  }
+}
+
 export class ChannelState {
   readonly idHex: string;
   /**
@@ -45,6 +57,8 @@ export class ChannelState {
   membership: Membership;
   /** Membership as of the committed log: what connections are let in by (U4, B2, G2). */
   committedMembership: Membership;
+  /** Keys ended by a committed key-rotate or key-revoke, by hex: its log index. */
+  readonly #endedAt = new Map<string, number>();
   /** Accepted, uncommitted key-rotates and key-revokes, in log order. */
   #pendingKeyChanges: { readonly index: number; readonly envelope: DecodedEnvelope }[] = [];
   readonly subscribers = new Set<LiveSubscriber>();
@@ -212,8 +226,27 @@ export class ChannelState {
     this.committedSize = size;
     this.latestCheckpoint = checkpoint;
     while (this.#pendingKeyChanges.length > 0 && this.#pendingKeyChanges[0]!.index < size) {
-      this.committedMembership.observe(this.#pendingKeyChanges.shift()!.envelope);
+      const { index, envelope } = this.#pendingKeyChanges.shift()!;
+      const affected = keysChangedBy(envelope).filter(
+        (key) => this.committedMembership.refusalOfKey(key) === undefined,
+      );
+      this.committedMembership.observe(envelope);
+      for (const key of affected) {
+        if (this.committedMembership.refusalOfKey(key) !== undefined) {
+          this.#endedAt.set(toHex(key), index);
+        }
+      }
     }
+  }
+
+  /**
+   * The log index of the committed envelope that ended `key` (its key-rotate or a
+   * key-revoke of it) while this relay ran; undefined if it has not ended since. A
+   * subscription of that key is delivered up to this index, then ended (spec/07-relay.md
+   * §9.4). A key that had ended before is refused at subscribe (B2).
+   */
+  endedAt(key: Uint8Array): number | undefined {
+    return this.#endedAt.get(toHex(key));
   }
 
   /** After a failed commit: forget everything uncommitted and reopen the log. */

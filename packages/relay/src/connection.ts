@@ -43,8 +43,10 @@ class Subscription implements LiveSubscriber {
 
   deliverLive(channel: ChannelState, entries: readonly LogEntry[]): void {
     if (!this.active || !this.live) return;
+    const end = channel.endedAt(this.connection.client!);
     for (const entry of entries) {
       if (entry.index !== this.next) continue; // already delivered by backfill
+      if (end !== undefined && entry.index > end) break;
       this.connection.send({
         type: 'deliver',
         requestId: this.requestId,
@@ -54,10 +56,21 @@ class Subscription implements LiveSubscriber {
       });
       this.next++;
     }
-    // A key whose chain a committed key-rotate or key-revoke ended is no longer let
-    // in (spec/07-relay.md §9.4): it has been delivered that envelope, then the end.
-    const refusal = channel.refusalOfClient(this.connection.client!);
-    if (refusal !== undefined) this.connection.endSubscription(this, refusal.code);
+    this.endIfKeyEnded();
+  }
+
+  /**
+   * A key whose chain a committed key-rotate or key-revoke ended is no longer let in
+   * (spec/07-relay.md §9.4): once it has been delivered that envelope, the end.
+   * True if the subscription ended.
+   */
+  endIfKeyEnded(): boolean {
+    const client = this.connection.client!;
+    const end = this.channel.endedAt(client);
+    if (end === undefined || this.next <= end) return false;
+    const refusal = this.channel.refusalOfClient(client);
+    this.connection.endSubscription(this, refusal?.code ?? 'NOT_MEMBER');
+    return true;
   }
 }
 
@@ -296,7 +309,7 @@ export class Connection {
       return error(e.code, e.field ? { field: e.field } : {});
     }
     const { channel: channelId, kind } = envelope.fields;
-    if (this.core.channel(channelId) === undefined && kind !== KIND.charter) {
+    if (kind !== KIND.charter) {
       // A charter this connection sent just before may still be founding the channel:
       // publish order (spec §7) says seq n + 1 never finds seq n unfinished.
       const founding = this.#foundings.get(toHex(channelId));
@@ -320,6 +333,11 @@ export class Connection {
     const { channel: channelId, sender, kind } = envelope.fields;
     let channel = this.core.channel(channelId); // U3
     let founding = false;
+    // Until its charter is committed the relay serves nothing of a channel (spec/08
+    // §6.1); only a second copy of the charter goes on, to become its duplicate.
+    if (channel !== undefined && channel.committedSize === 0 && kind !== KIND.charter) {
+      return error('CHANNEL_UNKNOWN');
+    }
     if (channel === undefined) {
       if (kind !== KIND.charter) return error('CHANNEL_UNKNOWN');
       const founded = this.core.admitCharter(envelope);
@@ -421,6 +439,8 @@ export class Connection {
         try {
           await committed;
         } catch (e) {
+          // A channel whose founding failed is not served: a later charter founds it anew.
+          if (founding) this.core.abandon(channel);
           this.core.log.error({ err: e }, 'commit failed');
           return error('RELAY_UNAVAILABLE', { retryAfter: 1000 });
         }
@@ -444,7 +464,7 @@ export class Connection {
   // ---- subscribe (spec §9) ----
 
   #subscribe(requestId: number, channelId: Uint8Array, cursor: number): void {
-    const channel = this.core.channel(channelId);
+    const channel = this.core.servedChannel(channelId);
     if (channel === undefined) return this.fail(requestId, 'CHANNEL_UNKNOWN'); // B1
     const refusal = channel.refusalOfClient(this.client!); // B2
     if (refusal !== undefined) return this.fail(requestId, refusal.code);
@@ -474,6 +494,7 @@ export class Connection {
   async #backfill(sub: Subscription): Promise<void> {
     const { channel } = sub;
     while (sub.active && !this.#closed) {
+      if (sub.endIfKeyEnded()) return;
       if (sub.next >= channel.committedSize) {
         // Synchronous switch: every later commit delivers live.
         sub.live = true;
@@ -490,8 +511,10 @@ export class Connection {
         continue;
       }
       const entries = await this.core.store.readEntries(channel.id, sub.next, BACKFILL_BATCH);
+      const end = channel.endedAt(this.client!);
       for (const entry of entries) {
         if (!sub.active || this.#closed || entry.index !== sub.next) break;
+        if (end !== undefined && entry.index > end) break;
         // Pace within a batch too: a batch of large entries would otherwise exceed
         // maxPendingOutboundBytes and cut off a reader that reads (spec §9.2).
         if (this.ws.bufferedAmount > this.core.limits.backfillHighWater) break;
@@ -532,7 +555,7 @@ export class Connection {
     >,
   ): void {
     const { requestId } = frame;
-    const channel = this.core.channel(frame.channel);
+    const channel = this.core.servedChannel(frame.channel);
     if (channel === undefined) return this.fail(requestId, 'CHANNEL_UNKNOWN'); // G1
     const refusal = channel.refusalOfClient(this.client!); // G2
     if (refusal !== undefined) return this.fail(requestId, refusal.code);

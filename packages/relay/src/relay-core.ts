@@ -22,11 +22,16 @@ export interface RelayCore {
   readonly timers: RelayTimers;
   readonly shuttingDown: boolean;
   decodeFrame(bytes: Uint8Array): Frame;
+  /** Any channel, its founding commit done or not (publishes, charter races). */
   channel(id: Uint8Array): ChannelState | undefined;
+  /** A channel whose charter is committed (subscribe, proofs: B1, G1). */
+  servedChannel(id: Uint8Array): ChannelState | undefined;
   /** A channel for a charter envelope of an unknown channel, or why it is refused. */
   admitCharter(envelope: DecodedEnvelope): ChannelState | HotlineError;
   /** Starts serving a founded channel. */
   adopt(channel: ChannelState): void;
+  /** Forgets a channel whose founding commit failed. */
+  abandon(channel: ChannelState): void;
   senderBucket(sender: Uint8Array): TokenBucket;
   verifySignature(envelope: DecodedEnvelope): Promise<boolean>;
   forget(connection: Connection): void;

@@ -163,6 +163,19 @@ export class Relay implements RelayCore {
     return channel;
   }
 
+  /** A channel whose charter is committed: what subscriptions and proofs may see. */
+  servedChannel(id: Uint8Array): ChannelState | undefined {
+    const channel = this.channel(id);
+    return channel !== undefined && channel.committedSize > 0 ? channel : undefined;
+  }
+
+  /** Forgets a channel whose founding commit failed (nothing of it is on disk). */
+  abandon(channel: ChannelState): void {
+    if (channel.committedSize === 0 && this.#channels.get(channel.idHex) === channel) {
+      this.#channels.delete(channel.idHex);
+    }
+  }
+
   adopt(channel: ChannelState): void {
     this.#channels.set(channel.idHex, channel);
     this.log.info({ channel: channel.idHex }, 'channel founded');

@@ -88,6 +88,8 @@ export async function startTestRelay(
     limits?: Partial<RelayLimits>;
     /** Default 0: inline verification; a worker pool adds nothing to these tests. */
     verifyWorkers?: number;
+    /** A store of the test's own (instead of memory or SQLite). */
+    store?: RelayStore;
     timers?: RelayTimers;
   } = {},
 ): Promise<TestRelay> {
@@ -95,7 +97,8 @@ export async function startTestRelay(
     ? (options.dir ?? mkdtempSync(join(tmpdir(), 'hotline-relay-')))
     : undefined;
   const store =
-    dir === undefined ? new MemoryRelayStore() : openSqliteStore(join(dir, 'relay.sqlite'));
+    options.store ??
+    (dir === undefined ? new MemoryRelayStore() : openSqliteStore(join(dir, 'relay.sqlite')));
   const relay = await startRelay({
     secretKey: RELAY_SECRET,
     store,

@@ -16,6 +16,7 @@ import { openEnvelope, publicKeyOf, sign, signEnvelope } from '@hotline/signer';
 import { expect } from 'chai';
 import { TestClient } from './_client.js';
 import { ALICE, BOB, foundedChain, secretOf, startTestRelay, type TestRelay } from './_fixture.js';
+import { GatedStore } from './_gated-store.js';
 
 const BOB2 = secretOf('bob 2');
 const T0 = 1_764_000_000_000;
@@ -239,5 +240,66 @@ describe('relay: key rotation and revocation survive a restart (SQLite)', () => 
       await second?.relay.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('relay: a subscription ends at the envelope that ended its key (spec/07-relay.md §9.4)', () => {
+  let t: TestRelay;
+  let store: GatedStore;
+  beforeEach(async () => {
+    store = new GatedStore();
+    t = await startTestRelay({ store });
+  });
+  afterEach(() => t.stop());
+
+  /** What a subscription received until its final answer: deliver indices, then the code. */
+  async function received(client: TestClient, requestId: number) {
+    const frames = await client.until(
+      (f) => f.requestId === requestId && f.type !== 'deliver' && f.type !== 'end-of-backfill',
+    );
+    return frames
+      .filter((f) => f.requestId === requestId && f.type !== 'end-of-backfill')
+      .map((f) => (f.type === 'deliver' ? f.index : codeOf(f)));
+  }
+
+  it('in backfill: delivered up to its key-revoke, then KEY_REVOKED; nothing after it', async () => {
+    const { channel, alice, alices, bob, bobs } = await setUp(t); // 0 charter, 1 bob#1
+    const watcher = await TestClient.connect(t.relay.url, BOB);
+    const reads = store.reads.hold();
+    const requestId = rid();
+    watcher.send({ type: 'subscribe', requestId, channel: channel as never, cursor: 0 });
+    await reads.reached; // the backfill waits at its first read
+    const revoke = bobs.next(KIND['key-revoke'], revokeBody(BOB));
+    expect(codeOf(await publish(bob, revoke.bytes))).to.equal('receipt'); // index 2
+    expect(codeOf(await publish(alice, alices.next().bytes))).to.equal('receipt'); // index 3
+    reads.release();
+    expect(await received(watcher, requestId)).to.deep.equal([0, 1, 2, 'KEY_REVOKED']);
+    await Promise.all([alice.close(), bob.close(), watcher.close()]);
+  });
+
+  it('live: the commit that ends the key is delivered up to it, then KEY_REVOKED', async () => {
+    const { channel, alice, alices, bob, bobs } = await setUp(t);
+    const watcher = await TestClient.connect(t.relay.url, BOB);
+    const requestId = rid();
+    watcher.send({ type: 'subscribe', requestId, channel: channel as never, cursor: 2 });
+    await watcher.take((f) => f.requestId === requestId && f.type === 'end-of-backfill');
+    // Hold a commit, so that bob's key-revoke and alice's next envelope join the next
+    // one together; alice's connection carries both (a member may relay a member's).
+    const commits = store.commits.hold();
+    const ids = [rid(), rid(), rid()];
+    alice.send({ type: 'publish', requestId: ids[0]!, envelope: alices.next().bytes }); // index 2
+    await commits.reached;
+    const revoke = bobs.next(KIND['key-revoke'], revokeBody(BOB));
+    alice.send({ type: 'publish', requestId: ids[1]!, envelope: revoke.bytes });
+    alice.send({ type: 'publish', requestId: ids[2]!, envelope: alices.next().bytes });
+    // Answered at once, after the relay's turn that took the two publishes above.
+    const cp = rid();
+    alice.send({ type: 'checkpoint-request', requestId: cp, channel: channel as never });
+    await alice.take((f) => f.requestId === cp);
+    commits.release();
+    for (const id of ids)
+      expect(codeOf(await alice.take((f) => f.requestId === id))).to.equal('receipt');
+    expect(await received(watcher, requestId)).to.deep.equal([2, 3, 'KEY_REVOKED']);
+    await Promise.all([alice.close(), bob.close(), watcher.close()]);
   });
 });
