@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 import type { RelayStore } from './store/types.js';
 
 export interface RelayLimits {
-  /** Largest WebSocket message, bytes (normative MAX_FRAME_BYTES). */
+  /**
+   * Largest WebSocket message, bytes: the normative MAX_FRAME_BYTES, which both sides
+   * enforce; not a setting (startRelay refuses another value with RangeError).
+   */
   maxFrameBytes: number;
   /** ms from WebSocket open to a successful auth. */
   authTimeout: number;

@@ -9,6 +9,7 @@ import {
   decodeFrame,
   type Frame,
   HotlineError,
+  LIMITS,
   listsRelay,
   toHex,
 } from '@hotline/codec';
@@ -62,6 +63,10 @@ export class Relay implements RelayCore {
   private constructor(options: RelayOptions) {
     this.key = new RelayKey(options.secretKey);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    if (this.limits.maxFrameBytes !== LIMITS.MAX_FRAME_BYTES) {
+      // Both sides decode frames against MAX_FRAME_BYTES (spec/07-relay.md §11).
+      throw new RangeError(`maxFrameBytes is fixed by the protocol at ${LIMITS.MAX_FRAME_BYTES}`);
+    }
     this.log = options.logger ?? pino({ level: 'silent' });
     this.store = options.store;
     this.now = options.now ?? Date.now;

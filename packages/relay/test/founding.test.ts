@@ -1,6 +1,7 @@
 // A channel exists from the commit of its charter on (spec/08-channels.md §6.1):
 // until then the relay serves nothing of it to anyone but the founding publish, and
-// a founding whose commit fails leaves no channel behind.
+// a founding whose commit fails leaves no channel behind. Also: the frame size is the
+// protocol's, not a relay option.
 
 import type { Frame } from '@hotline/codec';
 import { expect } from 'chai';
@@ -75,5 +76,16 @@ describe('relay: founding a channel', () => {
     const next = await alice.request({ type: 'publish', requestId: nextId++, envelope: text });
     expect(codeOf(next)).to.equal('receipt');
     await alice.close();
+  });
+});
+
+describe('relay: options', () => {
+  it('refuses a maxFrameBytes other than the protocol’s MAX_FRAME_BYTES (RangeError)', async () => {
+    let error: unknown;
+    await startTestRelay({ limits: { maxFrameBytes: 1024 } }).catch((e: unknown) => {
+      error = e;
+    });
+    expect(error).to.be.instanceOf(RangeError);
+    expect(String(error)).to.include('70656');
   });
 });
