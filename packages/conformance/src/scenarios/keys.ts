@@ -10,7 +10,9 @@ import { encodeKeyRevokeBody, encodeKeyRotateBody, KIND, rotationStatement } fro
 import { publicKeyOf, sign } from '@hotline/signer';
 import { idOf, signedEnvelope } from '../lib/chain.js';
 import { rejectPublish } from '../lib/channel.js';
-import { checkEqual } from '../lib/failure.js';
+import { describeFrame, expectError, expectFrame } from '../lib/expect.js';
+import { check, checkEqual } from '../lib/failure.js';
+import { forSubscription, subscribe } from '../lib/subscription.js';
 import type { Scenario } from '../scenario.js';
 
 /** A key-rotate body naming `successor`, with its proof of possession (or a forged one). */
@@ -83,6 +85,46 @@ export const keyScenarios: readonly Scenario[] = [
       await rejectPublish(await ctx.connect(ctx.secret('alice')), bobsFirst, 'KEY_REVOKED');
       const bob = await ctx.connect(ctx.secret('bob'));
       checkEqual(await channel.publish(bob, bobsFirst, "bob's seq 1"), 3, 'its index');
+    },
+  },
+  {
+    name: 'keys: a subscription of a key that revokes itself gets the key-revoke, then KEY_REVOKED, and nothing after',
+    async run(ctx) {
+      const alice = await ctx.connect(ctx.secret('alice'));
+      const channel = await ctx.found(alice, ['alice', 'bob']);
+      const watcher = await ctx.connect(ctx.secret('bob'));
+      const sub = subscribe(watcher, channel, 1);
+      expectFrame(
+        await watcher.take('end-of-backfill', forSubscription(sub)),
+        'end-of-backfill',
+        sub,
+      );
+      const bob = await ctx.connect(ctx.secret('bob'));
+      const revoke = channel.chain(ctx.secret('bob')).next(
+        KIND['key-revoke'],
+        encodeKeyRevokeBody({
+          key: publicKeyOf(ctx.secret('bob')) as never,
+          reason: 'retired',
+          effectiveFrom: Date.now(),
+        }),
+      );
+      checkEqual(await channel.publish(bob, revoke, 'the key-revoke'), 1, 'its index');
+      const delivered = await watcher.take('deliver of the key-revoke', forSubscription(sub));
+      checkEqual(expectFrame(delivered, 'deliver', sub).index, 1, 'deliver index');
+      expectError(
+        await watcher.take('the end of the subscription', forSubscription(sub)),
+        'KEY_REVOKED',
+        sub,
+      );
+      // Alice goes on; the ended subscription must not carry it.
+      await channel.publish(alice, channel.chain(ctx.secret('alice')).next(), "alice's seq 1");
+      const probe = watcher.nextRequestId();
+      await watcher.request(
+        { type: 'checkpoint-request', requestId: probe, channel: channel.id as never },
+        'any answer (a round trip after the deliveries)',
+      );
+      const extra = watcher.queued().filter((frame) => frame.requestId === sub);
+      check(extra.length === 0, `frames after the end: ${extra.map(describeFrame).join(', ')}`);
     },
   },
   {

@@ -8,6 +8,7 @@ import type { RelayClient } from '../lib/client.js';
 import type { ScenarioContext } from '../lib/context.js';
 import { checkBytes, describeFrame, expectError, expectFrame } from '../lib/expect.js';
 import { check, checkEqual } from '../lib/failure.js';
+import { forSubscription, subscribe } from '../lib/subscription.js';
 import type { Scenario } from '../scenario.js';
 
 /** Founds a channel of alice and bob; alice publishes `count` envelopes after the charter. */
@@ -27,11 +28,6 @@ async function channelWithLog(
   for (let i = 0; i < count; i++) await more();
   return { alice, channel, log, more };
 }
-
-const forSubscription =
-  (requestId: number) =>
-  (frame: Frame): boolean =>
-    frame.requestId === requestId || (frame.type === 'error' && frame.requestId === 0);
 
 /** Checks one deliver: the subscription's channel, the expected index and bytes. */
 function checkDeliver(frame: Frame, channel: Channel, index: number, log: Uint8Array[]): void {
@@ -92,12 +88,6 @@ async function checkNothingMore(
     extra.length === 0,
     `${why}: ${extra.map((f) => (f.type === 'deliver' ? `deliver ${f.index}` : describeFrame(f))).join(', ')}`,
   );
-}
-
-function subscribe(client: RelayClient, channel: Channel, cursor: number): number {
-  const requestId = client.nextRequestId();
-  client.send({ type: 'subscribe', requestId, channel: channel.id as never, cursor });
-  return requestId;
 }
 
 export const subscribeScenarios: readonly Scenario[] = [
