@@ -77,7 +77,7 @@ export class ChannelSession {
   #closed = false;
   readonly #charterId: Uint8Array;
   readonly #founder: boolean;
-  readonly #semantics: ChannelSemantics;
+  #semantics: ChannelSemantics;
   readonly #checks: RelayChecks;
   /** The charter's members as key-rotates and key-revokes changed them, in chain order. */
   readonly #membership: Membership;
@@ -129,8 +129,22 @@ export class ChannelSession {
       alarm: (type, alarm) => this.#alarm(type, alarm),
     });
     this.#semantics = this.#newSemantics();
-    this.#semantics.replay(accepted);
+    this.#semantics.replay(accepted.filter((e) => !this.#isVoid(e)));
     this.#semantics.start();
+  }
+
+  /**
+   * Whether an envelope is void: its key was revoked from a time at or before its
+   * own (spec/kinds/keys.md §5), and it is not that key-revoke. Void envelopes stay in
+   * the store and the transcript, as evidence; the semantics never take them.
+   */
+  #isVoid(envelope: DecodedEnvelope): boolean {
+    const revoked = this.#membership.revoked(envelope.fields.sender);
+    return (
+      revoked !== undefined &&
+      envelope.fields.time >= revoked.effectiveFrom &&
+      !bytesEqual(revoked.id, envelope.id)
+    );
   }
 
   #newSemantics(): ChannelSemantics {
@@ -578,15 +592,9 @@ export class ChannelSession {
   #revoked(revoke: DecodedEnvelope): void {
     const revoked = decodeKeyRevokeBody(revoke.fields.body);
     const keyHex = hex(revoked.key);
-    const voided = this.ctx.store
-      .envelopes(this.channel)
-      .map((bytes) => decodeEnvelope(bytes))
-      .filter(
-        (e) =>
-          hex(e.fields.sender) === keyHex &&
-          e.fields.time >= revoked.effectiveFrom &&
-          !bytesEqual(e.id, revoke.id),
-      )
+    const accepted = this.ctx.store.envelopes(this.channel).map((bytes) => decodeEnvelope(bytes));
+    const voided = accepted
+      .filter((e) => hex(e.fields.sender) === keyHex && this.#isVoid(e))
       .sort((a, b) => a.fields.seq - b.fields.seq);
     const from = new Date(revoked.effectiveFrom).toISOString();
     this.#alarm('key-revoked', {
@@ -600,6 +608,24 @@ export class ChannelSession {
       signed: true,
       evidence: { envelopes: [revoke.bytes, ...voided.map((e) => e.bytes)] },
     });
+    if (voided.length > 0) this.#rebuildSemantics(accepted);
+  }
+
+  /**
+   * Undoes what void envelopes did (acknowledgements, measures, presence): the
+   * semantics start again from every accepted envelope that is not void, own ones
+   * not delivered back yet included, without events; the timers restart from that.
+   */
+  #rebuildSemantics(accepted: readonly DecodedEnvelope[]): void {
+    const seen = new Set(accepted.map((e) => hex(e.id)));
+    const ownPending = this.ctx.store
+      .ownEnvelopes(this.channel)
+      .filter((own) => !seen.has(hex(own.id)))
+      .map((own) => decodeEnvelope(own.bytes));
+    this.#semantics.close();
+    this.#semantics = this.#newSemantics();
+    this.#semantics.replay([...accepted, ...ownPending].filter((e) => !this.#isVoid(e)));
+    this.#semantics.start();
   }
 
   #park(envelope: DecodedEnvelope, relay: string): void {

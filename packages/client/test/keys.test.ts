@@ -257,4 +257,60 @@ describe('client: key rotation', function () {
       /KEY_REVOKED/,
     );
   });
+
+  it('what a void envelope did is undone: a forged withdrawal by a stolen key no longer counts', async () => {
+    const relay = await startTestRelay(RELAY_1);
+    cleanup.push(() => relay.relay.close());
+    const clock = new ManualClock();
+    const alice = clientOf(ALICE, { clock });
+    const bob = clientOf(BOB, { clock });
+    cleanup.push(
+      () => alice.close(),
+      () => bob.close(),
+    );
+    const session = alice.found(charterOf([ALICE, BOB], [relay]));
+    const { channel } = session;
+    await alice.receipted(session.charterId);
+    bob.join(session.charterEnvelope);
+    const proposed = alice.next('measure', (event) => event.state === 'proposed');
+    const proposal = bob.send(channel, {
+      kind: KIND.proposal,
+      body: encodeKindBody({
+        kind: 'proposal',
+        value: {
+          title: 'Hotline test twice a day',
+          terms: { language: 'en', text: 'A test message at 06:00 and 18:00.' },
+          validity: { from: clock.now() },
+        },
+      }),
+    });
+    await proposed;
+    clock.advance(1_000); // short of every link timeout
+    const stolenAt = clock.now();
+    // Whoever holds bob's key now withdraws the proposal in his name.
+    const withdrawn = alice.next('measure', (event) => event.state === 'withdrawn');
+    bob.send(channel, {
+      kind: KIND.withdraw,
+      body: encodeKindBody({
+        kind: 'withdraw',
+        value: { measure: proposal.id as never, action: 'withdraw-proposal' },
+      }),
+      ref: proposal.id,
+    });
+    await withdrawn;
+    const stateOf = () => [...alice.session(channel)!.semantics.ledger.measures.values()][0]!.state;
+    expect(stateOf()).to.equal('withdrawn');
+    clock.advance(1_000);
+    const alarm = alice.next('alarm', (a) => a.type === 'key-revoked');
+    bob.send(channel, {
+      kind: KIND['key-revoke'],
+      body: encodeKindBody({
+        kind: 'key-revoke',
+        value: { key: publicKeyOf(BOB) as never, reason: 'compromised', effectiveFrom: stolenAt },
+      }),
+    });
+    expect((await alarm).evidence.envelopes).to.have.length(2); // the revoke, the withdrawal
+    // The proposal, signed before the theft, stands; the withdrawal does not.
+    expect(stateOf()).to.equal('proposed');
+  });
 });
