@@ -254,6 +254,7 @@ export class Connection {
   // ---- publish (spec §8) ----
 
   #publish(frame: PublishFrame): void {
+    const received = performance.now();
     const checked = this.#checkPublish(frame);
     const answer = (checked instanceof Promise ? checked : Promise.resolve(checked)).catch(
       (error: unknown): Frame => {
@@ -267,6 +268,9 @@ export class Connection {
     this.#answers = this.#answers.then(async () => {
       const result = await answer;
       this.send(result);
+      if (result.type === 'receipt') {
+        this.core.metrics.receipted((performance.now() - received) / 1000);
+      }
     });
   }
 

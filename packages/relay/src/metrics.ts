@@ -27,6 +27,12 @@ export class RelayMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1],
     registers: [this.registry],
   });
+  readonly #publishSeconds = new Histogram({
+    name: 'hotline_publish_seconds',
+    help: 'From a publish frame read to its receipt handed to the socket (receipts only)',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1, 5],
+    registers: [this.registry],
+  });
   readonly #commitEntries = new Histogram({
     name: 'hotline_commit_entries',
     help: 'Entries per group commit',
@@ -48,6 +54,10 @@ export class RelayMetrics {
   }
   published(): void {
     this.#publishes.inc();
+  }
+  /** One publish answered with a receipt, `seconds` after its frame was read. */
+  receipted(seconds: number): void {
+    this.#publishSeconds.observe(seconds);
   }
   rejected(code: string): void {
     this.#rejects.inc({ code });

@@ -1,7 +1,7 @@
 // A channel exists from the commit of its charter on (spec/08-channels.md §6.1):
 // until then the relay serves nothing of it to anyone but the founding publish, and
 // a founding whose commit fails leaves no channel behind. Also: the frame size is the
-// protocol's, not a relay option.
+// protocol's, not a relay option; and the relay times its part of each receipt.
 
 import type { Frame } from '@hotline/codec';
 import { expect } from 'chai';
@@ -87,5 +87,46 @@ describe('relay: options', () => {
     });
     expect(error).to.be.instanceOf(RangeError);
     expect(String(error)).to.include('70656');
+  });
+});
+
+describe('relay: metrics', () => {
+  it('times each receipted publish in hotline_publish_seconds; a refused publish is not counted', async () => {
+    const t = await startTestRelay();
+    try {
+      const { chain } = foundedChain();
+      const alice = await TestClient.connect(t.relay.url, ALICE);
+      const answers = [];
+      for (const envelope of [chain.envelopes[0]!, chain.next(), chain.next()]) {
+        answers.push(await alice.request({ type: 'publish', requestId: nextId++, envelope }));
+      }
+      // Published again: a duplicate's answer is a receipt too.
+      answers.push(
+        await alice.request({
+          type: 'publish',
+          requestId: nextId++,
+          envelope: chain.envelopes[1]!,
+        }),
+      );
+      const gap = new Chain(ALICE, chain.channel);
+      for (let i = 0; i < 5; i++) gap.next();
+      answers.push(
+        await alice.request({ type: 'publish', requestId: nextId++, envelope: gap.next() }),
+      );
+      expect(answers.map(codeOf)).to.deep.equal([
+        'receipt',
+        'receipt',
+        'receipt',
+        'receipt',
+        'CHAIN_GAP',
+      ]);
+      const metrics =
+        await t.relay.metrics.registry.getSingleMetricAsString('hotline_publish_seconds');
+      expect(metrics).to.match(/^hotline_publish_seconds_count 4$/m);
+      expect(metrics).to.match(/^hotline_publish_seconds_bucket\{le="\+Inf"\} 4$/m);
+      await alice.close();
+    } finally {
+      await t.stop();
+    }
   });
 });
