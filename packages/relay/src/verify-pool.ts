@@ -198,8 +198,7 @@ export class VerifyPool {
    * Resolves once every worker has answered a first batch (module loading and the
    * first verifications take a new thread up to a few hundred ms here under load): a
    * relay waits for it before it listens, so that no publish waits for a thread to
-   * start.
-   * Rejects if the pool breaks meanwhile.
+   * start. Rejects if a worker dies meanwhile (the relay then does not start).
    */
   async ready(): Promise<void> {
     const secretKey = new Uint8Array(32).fill(1);
