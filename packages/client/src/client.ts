@@ -74,6 +74,8 @@ export class HotlineClient {
   readonly #socketFactory: SocketFactory;
   readonly #random: () => number;
   #cancelPoll: CancelTimer | undefined;
+  /** The interval the scheduled poll was set with, ms. */
+  #pollScheduledMs = Number.POSITIVE_INFINITY;
   #closed = false;
 
   constructor(private readonly options: ClientOptions) {
@@ -162,6 +164,11 @@ export class HotlineClient {
         for (const session of this.#sessions.values()) {
           if (session.relays.some((view) => view.keyHex === link.key)) session.linkReady(link);
         }
+        // Its welcome may announce a shorter idle timeout than the poll allows for.
+        if (this.#pollIntervalMs() < this.#pollScheduledMs) {
+          this.#cancelPoll?.();
+          this.#schedulePoll();
+        }
       },
       subscription: (link, channel, frame) => {
         this.#sessions.get(toHex(channel))?.subscriptionFrame(link, frame);
@@ -220,8 +227,22 @@ export class HotlineClient {
     return [...this.#links.values()].map((link) => ({ relay: link.key, state: link.state }));
   }
 
+  /**
+   * The checkpoint poll is also the keepalive: a quiet channel sends no frames, and a
+   * link counts only received frames as signs of life, so each relay is asked at
+   * least every third of the idle timeout its welcome announced (spec/07-relay.md §6.5).
+   */
+  #pollIntervalMs(): number {
+    let interval = this.#ctx.options.checkpointIntervalMs;
+    for (const link of this.#links.values()) {
+      interval = Math.min(interval, Math.floor(link.idleTimeoutMs / 3));
+    }
+    return Math.max(1, interval);
+  }
+
   #schedulePoll(): void {
-    this.#cancelPoll = this.#ctx.clock.setTimer(this.#ctx.options.checkpointIntervalMs, () => {
+    this.#pollScheduledMs = this.#pollIntervalMs();
+    this.#cancelPoll = this.#ctx.clock.setTimer(this.#pollScheduledMs, () => {
       if (this.#closed) return;
       for (const session of this.#sessions.values()) {
         for (const view of session.relays) void session.pollCheckpoint(view);

@@ -111,6 +111,11 @@ export class RelayLink {
     this.#idleTimeoutMs = options.defaultIdleTimeoutMs;
   }
 
+  /** The relay's idle timeout as its welcome announced it (until then, the default), ms. */
+  get idleTimeoutMs(): number {
+    return this.#idleTimeoutMs;
+  }
+
   get state(): LinkState {
     return this.#state;
   }

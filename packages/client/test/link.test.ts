@@ -4,6 +4,7 @@
 import { authStatement, decodeFrame, encodeFrame, type Frame } from '@hotline/codec';
 import { publicKeyOf, verify } from '@hotline/signer';
 import { expect } from 'chai';
+import { HotlineClient } from '../src/client.js';
 import { ManualClock } from '../src/clock.js';
 import {
   type LinkOwner,
@@ -12,6 +13,7 @@ import {
   type RelayLinkOptions,
 } from '../src/relay-link.js';
 import type { ClientSocket, SocketCloseEvent, SocketMessageEvent } from '../src/socket.js';
+import { MemoryClientStore } from '../src/store/memory.js';
 import { ALICE, MALLORY_RELAY, RELAY_1 } from './_fixture.js';
 
 class FakeSocket implements ClientSocket {
@@ -225,5 +227,37 @@ describe('relay link', () => {
     clock.advance(60_000);
     expect(sockets).to.have.length(1);
     expect(states.at(-1)?.state).to.equal('closed');
+  });
+
+  it('the client asks each relay at least every third of the idle timeout its welcome announced', () => {
+    const clock = new ManualClock();
+    const sockets: FakeSocket[] = [];
+    const client = new HotlineClient({
+      secretKey: ALICE,
+      clock,
+      store: new MemoryClientStore(),
+      socketFactory: (url, protocols) => {
+        const socket = new FakeSocket(url, protocols);
+        sockets.push(socket);
+        return socket;
+      },
+    });
+    try {
+      client.found({
+        members: [{ key: publicKeyOf(ALICE), name: 'alice' }],
+        relays: [{ key: publicKeyOf(RELAY_1), url: 'ws://relay.test' }],
+        params: { heartbeatInterval: 60_000 },
+      });
+      handshake(sockets[0]!, 3000); // the relay drops what is silent for 3 s
+      const link = client.links()[0]!;
+      expect(link.state).to.equal('ready');
+      const polls = () => sockets[0]!.sent.filter((f) => f.type === 'checkpoint-request').length;
+      const before = polls();
+      clock.advance(1000);
+      expect(polls()).to.equal(before + 1); // not after the 30 s default
+      expect(sockets[0]!.closed).to.equal(undefined);
+    } finally {
+      client.close();
+    }
   });
 });
