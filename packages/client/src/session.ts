@@ -558,7 +558,11 @@ export class ChannelSession {
       this.#revoked(envelope);
     }
     this.ctx.store.putEnvelope(this.channel, envelope.id, envelope.bytes);
-    let content: Content = this.#semantics.observe(envelope);
+    // A void envelope reaching us after its key-revoke (chain order makes that rare)
+    // is evidence only: the semantics never take it.
+    let content: Content = this.#isVoid(envelope)
+      ? { ok: false, code: 'KEY_REVOKED' }
+      : this.#semantics.observe(envelope);
     // A key-rotate or key-revoke that cannot take effect stays in its sender's chain,
     // marked invalid (spec/12-semantics.md §2).
     if (refusal !== undefined && content.ok) {
