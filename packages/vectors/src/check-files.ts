@@ -8,8 +8,16 @@ import { fileURLToPath } from 'node:url';
 import type { Suite } from './format.js';
 import { SUITES } from './suites.js';
 
-/** The repository's test-vectors/ directory, found relative to this package. */
-export const VECTORS_DIR: string = fileURLToPath(new URL('../../../test-vectors', import.meta.url));
+/**
+ * The test vectors: the copy a published package carries (`test-vectors/` beside
+ * `dist/`, put there when it is packed), else the repository's `test-vectors/`.
+ */
+export const VECTORS_DIR: string = [
+  new URL('../test-vectors', import.meta.url),
+  new URL('../../../test-vectors', import.meta.url),
+]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(dir)) as string;
 
 export interface VectorFileReport {
   /** `<suite>/<file>`, relative to the directory checked. */

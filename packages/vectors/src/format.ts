@@ -1,7 +1,7 @@
 // The Wycheproof-style shape every file under test-vectors/ has (see
 // test-vectors/schema/common.schema.json). Byte values are lowercase hex strings.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export type Result = 'valid' | 'invalid';
 
@@ -57,9 +57,15 @@ export function finaliseFile<T extends TestCase>(
   return { ...file, numberOfTests: tcId };
 }
 
-/** Codes of the given registry layers, read from protocol/registries/errors.json. */
+/**
+ * Codes of the given registry layers, read from protocol/registries/errors.json (the
+ * copy a published package carries, else the repository's).
+ */
 export function registryCodes(...layers: string[]): string[] {
-  const path = new URL('../../../protocol/registries/errors.json', import.meta.url);
+  const path = [
+    new URL('../registries/errors.json', import.meta.url),
+    new URL('../../../protocol/registries/errors.json', import.meta.url),
+  ].find((url) => existsSync(url))!;
   const registry = JSON.parse(readFileSync(path, 'utf8')) as {
     codes: { code: string; layer: string }[];
   };
