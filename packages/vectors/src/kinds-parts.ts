@@ -2,7 +2,16 @@
 // a Part (the raw CBOR and the JSON value the decoder must give), so that one table
 // yields both the bytes of a test and its expected value, and an edit of one field
 // (removed, replaced, retyped) yields an invalid test.
-import { type ErrorCode, fromHex, HotlineError, toHex } from '@hotline/codec';
+import {
+  decodeKindBody,
+  type ErrorCode,
+  encodeKindBody,
+  fromHex,
+  HotlineError,
+  KIND,
+  type KindBodyInput,
+  toHex,
+} from '@hotline/codec';
 import type { TestCase } from './format.js';
 import { type Entry, intMap, type Raw, tstr, uint } from './raw.js';
 
@@ -56,6 +65,16 @@ export function canonical(value: unknown): string {
 export interface BodyCodec {
   decode(body: Uint8Array): unknown;
   encode(value: never): Uint8Array;
+}
+
+/** A standard kind's codec through @hotline/codec's dispatch (decodeKindBody, encodeKindBody). */
+export function bodyCodecOf(kind: number): BodyCodec {
+  const name = Object.entries(KIND).find(([, number]) => number === kind)?.[0];
+  if (name === undefined) throw new RangeError(`kind ${kind} is not in the registry`);
+  return {
+    decode: (body) => decodeKindBody(kind, body).value,
+    encode: (value) => encodeKindBody({ kind: name, value } as KindBodyInput),
+  };
 }
 
 /** What every kind-body test holds: the bytes to decode, then a value or a code. */

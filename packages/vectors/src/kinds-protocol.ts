@@ -10,24 +10,8 @@ import {
   assembleCheckpoint,
   checkpointSignedBytes,
   concatBytes,
-  decodeAcceptBody,
-  decodeAckBody,
-  decodeDeclineBody,
-  decodeHeartbeatBody,
-  decodeKeyRevokeBody,
-  decodeKeyRotateBody,
-  decodeProposalBody,
-  decodeWithdrawBody,
   type ErrorCode,
-  encodeAcceptBody,
-  encodeAckBody,
   encodeCheckpointPayload,
-  encodeDeclineBody,
-  encodeHeartbeatBody,
-  encodeKeyRevokeBody,
-  encodeKeyRotateBody,
-  encodeProposalBody,
-  encodeWithdrawBody,
   fromHex,
   KIND,
   rotationStatement,
@@ -37,7 +21,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Suite, TestCase, TestGroup } from './format.js';
 import { alice, bob, signBytes, type TestKey, testKey, verifyBytes } from './keys.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
-import { type BodyCodec, checkBodyTest } from './kinds-parts.js';
+import { bodyCodecOf, checkBodyTest } from './kinds-parts.js';
 import { array, bstr, type Entry, intMap, nint, type Raw, tstr, uint } from './raw.js';
 
 export const PROTOCOL_FILE = 'protocol.json';
@@ -66,17 +50,6 @@ export interface ProtocolGroup extends TestGroup<ProtocolTest> {
   kind?: number;
   kindName?: string;
 }
-
-const CODECS: Record<number, BodyCodec> = {
-  [KIND.proposal]: { decode: decodeProposalBody, encode: encodeProposalBody },
-  [KIND.accept]: { decode: decodeAcceptBody, encode: encodeAcceptBody },
-  [KIND.decline]: { decode: decodeDeclineBody, encode: encodeDeclineBody },
-  [KIND.withdraw]: { decode: decodeWithdrawBody, encode: encodeWithdrawBody },
-  [KIND.ack]: { decode: decodeAckBody, encode: encodeAckBody },
-  [KIND.heartbeat]: { decode: decodeHeartbeatBody, encode: encodeHeartbeatBody },
-  [KIND['key-rotate']]: { decode: decodeKeyRotateBody, encode: encodeKeyRotateBody },
-  [KIND['key-revoke']]: { decode: decodeKeyRevokeBody, encode: encodeKeyRevokeBody },
-};
 
 function _assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new Error(`protocol kind vectors: ${message}`);
@@ -821,7 +794,7 @@ export function checkProtocolTest(
     return undefined;
   }
   const { kind } = group as ProtocolGroup;
-  return checkBodyTest(CODECS[kind ?? -1], kind, test, asJson);
+  return checkBodyTest(kind === undefined ? undefined : bodyCodecOf(kind), kind, test, asJson);
 }
 
 // ---------------------------------------------------------------------------

@@ -5,25 +5,12 @@
 // comes with its decoded value written here by hand, and the generator checks that
 // the codec decodes the body to that value and encodes the value to that body.
 
-import {
-  concatBytes,
-  decodeAssuranceBody,
-  decodeIncidentBody,
-  decodeNotificationBody,
-  decodeRedlineBody,
-  decodeTextBody,
-  encodeAssuranceBody,
-  encodeIncidentBody,
-  encodeNotificationBody,
-  encodeRedlineBody,
-  encodeTextBody,
-  KIND,
-} from '@hotline/codec';
+import { concatBytes, KIND } from '@hotline/codec';
 import type { Suite, TestCase, TestGroup } from './format.js';
 import { type KindCases as Cases, kindGroups, oneFileSuite } from './kinds-file.js';
 import {
-  type BodyCodec,
   bodyCases,
+  bodyCodecOf,
   checkBodyTest,
   edited,
   type Fields,
@@ -65,14 +52,6 @@ export interface StatementGroup extends TestGroup<StatementTest> {
   kind: number;
   kindName: string;
 }
-
-const CODECS: Record<number, BodyCodec> = {
-  [KIND.text]: { decode: decodeTextBody, encode: encodeTextBody },
-  [KIND.assurance]: { decode: decodeAssuranceBody, encode: encodeAssuranceBody },
-  [KIND.redline]: { decode: decodeRedlineBody, encode: encodeRedlineBody },
-  [KIND.notification]: { decode: decodeNotificationBody, encode: encodeNotificationBody },
-  [KIND.incident]: { decode: decodeIncidentBody, encode: encodeIncidentBody },
-};
 
 // ---------------------------------------------------------------------------
 // Raw builders and their JSON values
@@ -124,7 +103,7 @@ const times = (n: number, part: Part): Part[] => Array.from({ length: n }, () =>
 type KindCases = Cases<StatementTest>;
 
 /** Builders of one kind's tests; valid ones are checked against the codec's encoder. */
-const casesFor = (kind: number) => bodyCases<StatementTest>(CODECS[kind]!, 'statement vectors');
+const casesFor = (kind: number) => bodyCases<StatementTest>(bodyCodecOf(kind), 'statement vectors');
 
 const T = 1_761_523_200_000; // 2025-10-27T00:00:00Z
 const HOUR = 3_600_000;
@@ -909,7 +888,7 @@ export function checkStatementTest(
   test: StatementTest,
 ): string | undefined {
   const { kind } = group as StatementGroup;
-  return checkBodyTest(CODECS[kind], kind, test);
+  return checkBodyTest(bodyCodecOf(kind), kind, test);
 }
 
 // ---------------------------------------------------------------------------
