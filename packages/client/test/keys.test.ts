@@ -203,7 +203,8 @@ describe('client: key rotation', function () {
     expect(toHex(raised.evidence.envelopes![0]!)).to.equal(toHex(after));
   });
 
-  it('a key-revoke that takes effect raises key-revoked with the revoke and the envelopes it voids; the key signs no more', async () => {
+  /** Alice founds a channel with bob on one relay; both on one manual clock. */
+  async function twoDesks() {
     const relay = await startTestRelay(RELAY_1);
     cleanup.push(() => relay.relay.close());
     const clock = new ManualClock();
@@ -214,9 +215,13 @@ describe('client: key rotation', function () {
       () => bob.close(),
     );
     const session = alice.found(charterOf([ALICE, BOB], [relay]));
-    const { channel } = session;
     await alice.receipted(session.charterId);
     bob.join(session.charterEnvelope);
+    return { clock, alice, bob, channel: session.channel };
+  }
+
+  it('a key-revoke that takes effect raises key-revoked with the revoke and the envelopes it voids; the key signs no more', async () => {
+    const { clock, alice, bob, channel } = await twoDesks();
     const says = async (words: string) => {
       const arrived = alice.next(
         'message',
@@ -259,19 +264,7 @@ describe('client: key rotation', function () {
   });
 
   it('what a void envelope did is undone: a forged withdrawal by a stolen key no longer counts', async () => {
-    const relay = await startTestRelay(RELAY_1);
-    cleanup.push(() => relay.relay.close());
-    const clock = new ManualClock();
-    const alice = clientOf(ALICE, { clock });
-    const bob = clientOf(BOB, { clock });
-    cleanup.push(
-      () => alice.close(),
-      () => bob.close(),
-    );
-    const session = alice.found(charterOf([ALICE, BOB], [relay]));
-    const { channel } = session;
-    await alice.receipted(session.charterId);
-    bob.join(session.charterEnvelope);
+    const { clock, alice, bob, channel } = await twoDesks();
     const proposed = alice.next('measure', (event) => event.state === 'proposed');
     const proposal = bob.send(channel, {
       kind: KIND.proposal,
